@@ -1,0 +1,209 @@
+// Job specifications: the one definition used by the API (validation + OpenAPI), the store,
+// the queue payloads, the worker and the tests. Defaults follow ../shared/docs/method.md,
+// scaled down where the paper's value would not run on a CPU (noted beside each).
+import { Type, type Static } from 'typebox'
+
+export const JOB_KINDS = ['dataset', 'pretrain', 'distill', 'evaluate', 'sample'] as const
+export type JobKind = (typeof JOB_KINDS)[number]
+export const JobKindSchema = Type.Union(JOB_KINDS.map((k) => Type.Literal(k)), { description: 'What the job does' })
+
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelling', 'cancelled'] as const
+export type JobState = (typeof JOB_STATES)[number]
+export const JobStateSchema = Type.Union(JOB_STATES.map((s) => Type.Literal(s)))
+export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
+
+export const SOLVER_NAMES = ['cumulative_scalar', 'dfm_euler', 'mixture_euler'] as const
+export type SolverName = (typeof SOLVER_NAMES)[number]
+
+const JobId = Type.String({ format: 'uuid', description: 'Id of a finished job whose output this job uses' })
+
+export const MODEL_PRESETS = ['tiny', 'small', 'base', '0.17B', '1.3B', '1.7B'] as const
+
+export const ModelSpec = Type.Object(
+  {
+    preset: Type.Union(MODEL_PRESETS.map((p) => Type.Literal(p)), {
+      default: 'tiny',
+      description:
+        'Size preset. tiny: hidden 64, 2 blocks (CPU tests); small: hidden 256, 4 blocks; base/0.17B: hidden 768, 12 blocks, 12 heads (paper); 1.3B: hidden 2048, 21 blocks; 1.7B: hidden 2048, 28 blocks',
+    }),
+    hidden: Type.Optional(Type.Integer({ minimum: 8, maximum: 8192, description: 'Overrides the preset hidden size' })),
+    blocks: Type.Optional(Type.Integer({ minimum: 1, maximum: 128, description: 'Overrides the preset block count' })),
+    heads: Type.Optional(Type.Integer({ minimum: 1, maximum: 128, description: 'Overrides the preset head count' })),
+    condDim: Type.Optional(Type.Integer({ minimum: 4, maximum: 4096, description: 'Conditioning vector size (paper: 128)' })),
+    dropout: Type.Optional(Type.Number({ minimum: 0, maximum: 0.9, description: 'Dropout (paper: 0.1)' })),
+  },
+  { additionalProperties: false, description: 'Model architecture' },
+)
+
+export const DatasetSpec = Type.Object(
+  {
+    source: Type.Union([Type.Literal('brown'), Type.Literal('upload'), Type.Literal('path')], {
+      default: 'brown',
+      description: 'brown: the bundled Brown corpus; upload: the text in `text`; path: a file or folder under FSDFM_DATA_ROOT',
+    }),
+    text: Type.Optional(Type.String({ maxLength: 50_000_000, description: 'Uploaded text (source=upload)' })),
+    format: Type.Union([Type.Literal('text'), Type.Literal('jsonl')], {
+      default: 'text',
+      description: 'text: documents separated by blank lines; jsonl: one {"text": ...} object per line',
+    }),
+    path: Type.Optional(Type.String({ minLength: 1, description: 'Server-side path relative to FSDFM_DATA_ROOT (source=path)' })),
+    maxDocuments: Type.Optional(Type.Integer({ minimum: 1, description: 'Use at most this many documents' })),
+    compactVocab: Type.Optional(
+      Type.Integer({
+        minimum: 16,
+        maximum: 50257,
+        description: 'Keep the K most frequent GPT-2 tokens plus one unknown token (for CPU-sized models); omit for the full vocabulary',
+      }),
+    ),
+    validationFraction: Type.Number({ minimum: 0, maximum: 0.5, default: 0.05, description: 'Share of documents held out for validation' }),
+    seed: Type.Integer({ default: 0, description: 'Seed of the train/validation split' }),
+  },
+  { additionalProperties: false },
+)
+
+const Optim = {
+  lr: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 3e-4, description: 'Peak learning rate (AdamW)' }),
+  warmupSteps: Type.Integer({ minimum: 0, default: 50, description: 'Linear warm-up steps (paper: 2,500 pre-training, 10k distillation)' }),
+  minLrRatio: Type.Number({ minimum: 0, maximum: 1, default: 0.1, description: 'Cosine decay ends at minLrRatio * lr (paper: 0.1)' }),
+  weightDecay: Type.Number({ minimum: 0, default: 0.03, description: 'AdamW weight decay (paper: 0.03)' }),
+  gradClip: Type.Number({ minimum: 0, default: 1.0, description: 'Gradient norm clip, 0 = off (paper: 1.0)' }),
+  gradAccum: Type.Integer({ minimum: 1, default: 1, description: 'Gradient accumulation micro-steps per optimiser step' }),
+  batchSize: Type.Integer({ minimum: 1, maximum: 4096, default: 16, description: 'Sequences per optimiser step and GPU' }),
+  seqLen: Type.Integer({ minimum: 8, maximum: 8192, default: 128, description: 'Tokens per sequence (paper: 1,024)' }),
+  steps: Type.Integer({ minimum: 1, default: 500, description: 'Optimiser steps' }),
+  checkpointEvery: Type.Integer({ minimum: 1, default: 100, description: 'Write a checkpoint every this many steps (and at the end)' }),
+  logEvery: Type.Integer({ minimum: 1, default: 10, description: 'Record metrics every this many steps' }),
+  seed: Type.Integer({ default: 0, description: 'Seed of initialisation, data order and noise' }),
+}
+
+export const PretrainSpec = Type.Object(
+  {
+    datasetJobId: JobId,
+    modelType: Type.Union([Type.Literal('teacher'), Type.Literal('arm')], {
+      default: 'teacher',
+      description: 'teacher: the DFM model conditioned on t; arm: the autoregressive baseline (also a judge)',
+    }),
+    model: Type.Optional(ModelSpec),
+    source: Type.Union([Type.Literal('mask'), Type.Literal('uniform')], { default: 'mask', description: 'Source distribution x_0' }),
+    schedulerExponent: Type.Number({ exclusiveMinimum: 0, default: 1, description: 'kappa(t) = t^n' }),
+    loss: Type.Union([Type.Literal('cross_entropy'), Type.Literal('generalized_kl')], { default: 'cross_entropy' }),
+    emaDecay: Type.Number({ minimum: 0, maximum: 1, default: 0.999, description: 'EMA decay of the weights' }),
+    ...Optim,
+  },
+  { additionalProperties: false },
+)
+
+export const DistillSpec = Type.Object(
+  {
+    datasetJobId: JobId,
+    teacherJobId: Type.String({ format: 'uuid', description: 'A finished pretrain job of modelType teacher' }),
+    shortcut: Type.Union([Type.Literal('rk4'), Type.Literal('heun')], { default: 'rk4', description: 'Shortcut teacher integrator' }),
+    threshold: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 0.001953125,
+      description: 'Step sizes below or equal to this use the path loss against the data (paper: 2^-9)',
+    }),
+    gridPowers: Type.Integer({ minimum: 1, maximum: 16, default: 10, description: 'Step-size grid {2^0 .. 2^-gridPowers} (paper: 10)' }),
+    emaDecay: Type.Number({ minimum: 0, maximum: 1, default: 0.9995, description: 'EMA of the student that serves as shortcut teacher (paper: 0.9995)' }),
+    ...Optim,
+    lr: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 1e-4, description: 'Peak learning rate (paper: 1e-5 at 0.17B)' }),
+  },
+  { additionalProperties: false },
+)
+
+export const StepSizes = Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 1 }), {
+  minItems: 1,
+  maxItems: 4096,
+  description: 'Explicit step sizes, each positive, summing to 1 (instead of uniform `steps`)',
+})
+
+export const SamplingParams = {
+  solver: Type.Union(SOLVER_NAMES.map((s) => Type.Literal(s)), {
+    default: 'cumulative_scalar',
+    description: 'cumulative_scalar: FS-DFM; dfm_euler: the DFM Euler baseline; mixture_euler: Poisson jump counts',
+  }),
+  steps: Type.Integer({ minimum: 1, maximum: 4096, default: 8, description: 'Uniform steps h = 1/steps' }),
+  stepSizes: Type.Optional(StepSizes),
+  temperature: Type.Number({ exclusiveMinimum: 0, maximum: 10, default: 1.0 }),
+}
+
+export const SampleSpec = Type.Object(
+  {
+    checkpointJobId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'A finished pretrain or distill job; omit to sample from a randomly initialised model' }),
+    ),
+    model: Type.Optional(ModelSpec),
+    ...SamplingParams,
+    seed: Type.Integer({ default: 0 }),
+    count: Type.Integer({ minimum: 1, maximum: 10_000, default: 4, description: 'Samples to draw' }),
+    batchSize: Type.Integer({ minimum: 1, maximum: 1024, default: 4 }),
+    seqLen: Type.Integer({ minimum: 4, maximum: 8192, default: 64, description: 'Tokens per sample (default: 64, or the checkpoint’s training length when smaller)' }),
+    prompt: Type.Optional(Type.String({ maxLength: 100_000, description: 'Text prefix kept fixed; the rest is generated' })),
+    infill: Type.Optional(
+      Type.String({ maxLength: 100_000, description: 'Template with holes written [[N]] (N tokens to fill); the text around the holes stays fixed' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const JudgeSpec = Type.Union(
+  [
+    Type.Object({ kind: Type.Literal('ngram'), order: Type.Integer({ minimum: 1, maximum: 5, default: 3 }) }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('arm'), jobId: Type.String({ format: 'uuid', description: 'A finished pretrain job of modelType arm' }) }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('hf'), path: Type.String({ minLength: 1, description: 'Local Hugging Face causal-LM directory under FSDFM_DATA_ROOT' }) }, { additionalProperties: false }),
+  ],
+  { description: 'Who scores the generated text' },
+)
+
+export const EvaluateSpec = Type.Object(
+  {
+    datasetJobId: JobId,
+    models: Type.Array(
+      Type.Object(
+        { name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), jobId: Type.String({ format: 'uuid' }) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 16, description: 'Finished pretrain/distill jobs to evaluate' },
+    ),
+    judges: Type.Array(JudgeSpec, { minItems: 1, maxItems: 4, default: [{ kind: 'ngram', order: 3 }] }),
+    stepBudgets: Type.Array(Type.Integer({ minimum: 1, maximum: 4096 }), { minItems: 1, maxItems: 16, default: [1, 2, 4, 8, 16, 32, 64] }),
+    solver: SamplingParams.solver,
+    temperature: SamplingParams.temperature,
+    samples: Type.Integer({ minimum: 1, maximum: 10_000, default: 8, description: 'Generated samples per budget and model' }),
+    batchSize: Type.Integer({ minimum: 1, maximum: 1024, default: 8 }),
+    seqLen: Type.Optional(Type.Integer({ minimum: 4, maximum: 8192, description: 'Generation length (default: the model’s training length)' })),
+    elbo: Type.Boolean({ default: true, description: 'Report the ELBO perplexity bound on validation data' }),
+    elboTimePoints: Type.Integer({ minimum: 1, maximum: 1024, default: 16 }),
+    infill: Type.Boolean({ default: true, description: 'Report infilling accuracy on validation data' }),
+    infillFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5, description: 'Share of tokens kept fixed in the infilling test' }),
+    seed: Type.Integer({ default: 0 }),
+  },
+  { additionalProperties: false },
+)
+
+const Common = {
+  priority: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Lower runs first: 1 is the most urgent' }),
+  gpus: Type.Integer({ minimum: 0, maximum: 64, default: 0, description: 'GPUs the job needs; 0 runs on a CPU worker' }),
+  tags: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32, default: [] }),
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+}
+
+export const JobCreate = Type.Union(
+  [
+    Type.Object({ kind: Type.Literal('dataset'), spec: DatasetSpec, ...Common }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('pretrain'), spec: PretrainSpec, ...Common }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('distill'), spec: DistillSpec, ...Common }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('evaluate'), spec: EvaluateSpec, ...Common }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('sample'), spec: SampleSpec, ...Common }, { additionalProperties: false }),
+  ],
+  { discriminator: { propertyName: 'kind' }, description: 'A job to run' },
+)
+export type JobCreate = Static<typeof JobCreate>
+export type DatasetSpec = Static<typeof DatasetSpec>
+export type PretrainSpec = Static<typeof PretrainSpec>
+export type DistillSpec = Static<typeof DistillSpec>
+export type EvaluateSpec = Static<typeof EvaluateSpec>
+export type SampleSpec = Static<typeof SampleSpec>
+export type ModelSpec = Static<typeof ModelSpec>
+export type SpecOf<K extends JobKind> = Extract<JobCreate, { kind: K }>['spec']
