@@ -1,15 +1,19 @@
 // Job specifications: the one definition used by the API (validation + OpenAPI), the store,
 // the queue payloads, the worker and the tests. Defaults follow ../shared/docs/method.md,
 // scaled down where the paper's value would not run on a CPU (noted beside each).
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TSchema, type TUnion } from 'typebox'
+
+/** A string enum, typed as the union of its values (TypeBox unions over mapped arrays lose the literal types). */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options }) as TSchema & { static: T[number] } & ReturnType<typeof Type.Unsafe<T[number]>>
 
 export const JOB_KINDS = ['dataset', 'pretrain', 'distill', 'evaluate', 'sample'] as const
 export type JobKind = (typeof JOB_KINDS)[number]
-export const JobKindSchema = Type.Union(JOB_KINDS.map((k) => Type.Literal(k)), { description: 'What the job does' })
+export const JobKindSchema = StringEnum(JOB_KINDS, { description: 'What the job does' })
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelling', 'cancelled'] as const
 export type JobState = (typeof JOB_STATES)[number]
-export const JobStateSchema = Type.Union(JOB_STATES.map((s) => Type.Literal(s)))
+export const JobStateSchema = StringEnum(JOB_STATES)
 export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
 
 export const SOLVER_NAMES = ['cumulative_scalar', 'dfm_euler', 'mixture_euler'] as const
@@ -21,7 +25,7 @@ export const MODEL_PRESETS = ['tiny', 'small', 'base', '0.17B', '1.3B', '1.7B'] 
 
 export const ModelSpec = Type.Object(
   {
-    preset: Type.Union(MODEL_PRESETS.map((p) => Type.Literal(p)), {
+    preset: StringEnum(MODEL_PRESETS, {
       default: 'tiny',
       description:
         'Size preset. tiny: hidden 64, 2 blocks (CPU tests); small: hidden 256, 4 blocks; base/0.17B: hidden 768, 12 blocks, 12 heads (paper); 1.3B: hidden 2048, 21 blocks; 1.7B: hidden 2048, 28 blocks',
@@ -119,7 +123,7 @@ export const StepSizes = Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 
 })
 
 export const SamplingParams = {
-  solver: Type.Union(SOLVER_NAMES.map((s) => Type.Literal(s)), {
+  solver: StringEnum(SOLVER_NAMES, {
     default: 'cumulative_scalar',
     description: 'cumulative_scalar: FS-DFM; dfm_euler: the DFM Euler baseline; mixture_euler: Poisson jump counts',
   }),
@@ -147,12 +151,21 @@ export const SampleSpec = Type.Object(
   { additionalProperties: false },
 )
 
-export const JudgeSpec = Type.Union(
-  [
+/**
+ * A tagged union as oneOf + discriminator: Ajv then validates (and fills defaults of) only the
+ * branch the tag names, and reports that branch's errors instead of every branch's.
+ */
+export function Discriminated<U extends TUnion>(tag: string, union: U, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<Static<U>>({ type: 'object', oneOf: union.anyOf, discriminator: { propertyName: tag }, required: [tag], ...options })
+}
+
+export const JudgeSpec = Discriminated(
+  'kind',
+  Type.Union([
     Type.Object({ kind: Type.Literal('ngram'), order: Type.Integer({ minimum: 1, maximum: 5, default: 3 }) }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('arm'), jobId: Type.String({ format: 'uuid', description: 'A finished pretrain job of modelType arm' }) }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('hf'), path: Type.String({ minLength: 1, description: 'Local Hugging Face causal-LM directory under FSDFM_DATA_ROOT' }) }, { additionalProperties: false }),
-  ],
+  ]),
   { description: 'Who scores the generated text' },
 )
 
@@ -189,15 +202,16 @@ const Common = {
   name: Type.Optional(Type.String({ maxLength: 200 })),
 }
 
-export const JobCreate = Type.Union(
-  [
+export const JobCreate = Discriminated(
+  'kind',
+  Type.Union([
     Type.Object({ kind: Type.Literal('dataset'), spec: DatasetSpec, ...Common }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('pretrain'), spec: PretrainSpec, ...Common }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('distill'), spec: DistillSpec, ...Common }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('evaluate'), spec: EvaluateSpec, ...Common }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('sample'), spec: SampleSpec, ...Common }, { additionalProperties: false }),
-  ],
-  { discriminator: { propertyName: 'kind' }, description: 'A job to run' },
+  ]),
+  { description: 'A job to run: `kind` selects the spec schema' },
 )
 export type JobCreate = Static<typeof JobCreate>
 export type DatasetSpec = Static<typeof DatasetSpec>

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Quick start (b): install what is missing and run every test (TypeScript and Python) against
+# real Redis, PostgreSQL and Python with PyTorch. CI runs exactly this (.ci/run).
+source "$(dirname "$0")/setup.sh"
+$PYTHON_BIN -c 'import pytest' >/dev/null 2>&1 || apt_install python3-pytest
+
+# Redis on 6379 and PostgreSQL on 5432, started (or installed) when they are not running.
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  command -v redis-cli >/dev/null || apt_install redis-tools
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no --dir /tmp >/dev/null
+  for _ in $(seq 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+    command -v pg_ctlcluster >/dev/null || apt_install postgresql
+    ver=$(ls /etc/postgresql | sort -n | tail -1)
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$ver" main start 2>/dev/null || $SUDO pg_ctlcluster "$ver" main start
+    for _ in $(seq 100); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 0.2; done
+  fi
+  TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
+  if ! psql "$TEST_DATABASE_URL" -c 'select 1' >/dev/null 2>&1; then
+    # A fresh Debian cluster: no trust for TCP. Give the postgres role a password and a test database.
+    $SUDO -u postgres psql -q -c "alter user postgres password 'postgres'" >/dev/null 2>&1 || su postgres -c "psql -q -c \"alter user postgres password 'postgres'\"" >/dev/null
+    TEST_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/test
+    psql "${TEST_DATABASE_URL%/test}/postgres" -qtc "select 1 from pg_database where datname = 'test'" | grep -q 1 ||
+      psql "${TEST_DATABASE_URL%/test}/postgres" -qc 'create database test'
+  fi
+fi
+export TEST_DATABASE_URL
+export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
+
+echo "== typecheck"
+npx tsc -p .
+echo "== python tests ($PYTHON_BIN)"
+(cd python && "$PYTHON_BIN" -m pytest -q -p no:cacheprovider tests)
+echo "== typescript tests"
+npx tap "$@"

@@ -1,0 +1,88 @@
+// Configuration: one schema, checked once at start. Environment variables give the values;
+// CLI flags override them. Every option documents its default (README "Configuration" is
+// generated from this table by `npm run docs:config`).
+import { existsSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+export const ConfigSchema = Type.Object({
+  FSDFM_HOST: Type.String({ default: '127.0.0.1', description: 'Address the api listens on' }),
+  FSDFM_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'Port the api listens on (0 picks a free one)' }),
+  FSDFM_DATA_DIR: Type.String({ default: '.data', description: 'Home of the embedded store (PGlite), the private Redis socket and, by default, artifacts' }),
+  FSDFM_ARTIFACT_DIR: Type.String({ default: '', description: 'Root of job outputs (datasets, checkpoints, samples, reports); shared by api and workers. Default: <FSDFM_DATA_DIR>/artifacts' }),
+  FSDFM_INPUT_ROOT: Type.String({ default: '', description: 'The only directory server-side dataset paths and Hugging Face judge directories may come from. Default: <FSDFM_DATA_DIR>/inputs' }),
+  DATABASE_URL: Type.String({ default: '', description: 'PostgreSQL connection string. Empty: PGlite (PostgreSQL in process) under <FSDFM_DATA_DIR>/pglite; then api and worker must share one process (`fsdfm up`)' }),
+  FSDFM_DB_SCHEMA: Type.String({ default: '', pattern: '^[a-z_][a-z0-9_]*$|^$', description: 'PostgreSQL schema for the tables (empty: public)' }),
+  REDIS_URL: Type.String({ default: '', description: 'Redis for the queues. Empty: a private redis-server on a unix socket in <FSDFM_DATA_DIR> (needs the redis-server binary)' }),
+  FSDFM_QUEUE_PREFIX: Type.String({ default: 'fsdfm', pattern: '^[A-Za-z0-9_.-]+$', description: 'BullMQ key prefix; several deployments can share one Redis with different prefixes' }),
+  PYTHON_BIN: Type.String({ default: '', description: 'Python interpreter with PyTorch. Empty: /usr/bin/python3 when it imports torch, else python3 on PATH' }),
+  FSDFM_GPUS: Type.String({ default: '', pattern: '^$|^[0-9]+(,[0-9]+)*$', description: 'Worker: GPU indices it owns, e.g. 0 or 1,2 (sets CUDA_VISIBLE_DEVICES). Empty: a CPU worker' }),
+  FSDFM_WORKER_NAME: Type.String({ default: '', description: 'Worker name shown on jobs. Default: <hostname>-<pid>' }),
+  FSDFM_POLL_MS: Type.Integer({ minimum: 20, maximum: 60_000, default: 500, description: 'How often a worker polls Python for progress and the store for cancel requests' }),
+  FSDFM_LOCK_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000, description: 'Queue lock of a running job; a dead worker’s job is taken up again within about twice this' }),
+  FSDFM_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Times a job is started before it fails for good after worker crashes' }),
+  FSDFM_MODEL_CACHE: Type.Integer({ minimum: 0, maximum: 64, default: 2, description: 'Checkpoints a worker keeps loaded for repeated sample jobs' }),
+  FSDFM_GPU_MEMORY_GIB: Type.Number({ exclusiveMinimum: 0, default: 80, description: 'Memory of one GPU, for refusing training jobs whose model cannot fit the GPUs asked for' }),
+  FSDFM_CPU_MAX_PARAMS: Type.Number({ exclusiveMinimum: 0, default: 200_000_000, description: 'Largest model (parameters) a CPU job (gpus: 0) may train or sample' }),
+  FSDFM_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level' }),
+})
+export type RawConfig = Static<typeof ConfigSchema>
+
+export interface Config extends RawConfig {
+  /** Absolute paths, resolved once. */
+  dataDir: string
+  artifactDir: string
+  inputRoot: string
+  workerName: string
+  gpuList: number[]
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Builds the configuration from the environment plus overrides (CLI flags), or throws ConfigError naming each bad variable. */
+export function loadConfig(overrides: Partial<Record<keyof RawConfig, string | number>> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, unknown> = {}
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const v = overrides[key as keyof RawConfig] ?? env[key]
+    if (v !== undefined && v !== '') input[key] = v
+  }
+  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, input))
+  const errors = [...Value.Errors(ConfigSchema, converted)]
+  if (errors.length > 0) {
+    throw new ConfigError(errors.map((e) => `${e.instancePath.replace(/^\//, '') || '(root)'}: ${e.message} (got ${JSON.stringify(Value.Pointer.Get(converted as object, e.instancePath))})`))
+  }
+  const raw = converted as RawConfig
+  const dataDir = resolve(raw.FSDFM_DATA_DIR)
+  const abs = (p: string, fallback: string) => (p ? (isAbsolute(p) ? p : resolve(p)) : fallback)
+  return {
+    ...raw,
+    dataDir,
+    artifactDir: abs(raw.FSDFM_ARTIFACT_DIR, join(dataDir, 'artifacts')),
+    inputRoot: abs(raw.FSDFM_INPUT_ROOT, join(dataDir, 'inputs')),
+    workerName: raw.FSDFM_WORKER_NAME || `${hostname()}-${process.pid}`,
+    gpuList: raw.FSDFM_GPUS ? raw.FSDFM_GPUS.split(',').map(Number) : [],
+  }
+}
+
+/** The interpreter pythonia should spawn: Debian's python3 has python3-torch; a pyenv python3 first on PATH often has no torch. */
+export function resolvePythonBin(configured: string): string {
+  if (configured) return configured
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
+    if (candidate.startsWith('/') && !existsSync(candidate)) continue
+    try {
+      execFileSync(candidate, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 })
+      return candidate
+    } catch {
+      // try the next one
+    }
+  }
+  return 'python3'
+}

@@ -1,0 +1,111 @@
+// What the api answers with. Shared by the routes (response schemas, hence the OpenAPI
+// document), the CLI and the tests.
+import { Type, type Static } from 'typebox'
+import { JobCreate, JobKindSchema, JobStateSchema } from './jobs.ts'
+
+const Timestamp = Type.String({ format: 'date-time' })
+const FreeObject = Type.Object({}, { additionalProperties: true })
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+export const Progress = Type.Object(
+  {
+    step: Type.Optional(Type.Number()),
+    total: Type.Optional(Type.Number()),
+    loss: Type.Optional(Nullable(Type.Number())),
+    tokensPerSecond: Type.Optional(Nullable(Type.Number())),
+    etaSeconds: Type.Optional(Nullable(Type.Number())),
+  },
+  { additionalProperties: true },
+)
+
+export const JobError = Type.Object(
+  {
+    code: Type.Optional(Type.String()),
+    type: Type.Optional(Type.String()),
+    message: Type.String(),
+    frame: Type.Optional(Type.String({ description: 'Last Python frame: file:line in function' })),
+    traceback: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+)
+
+export const JobView = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kind: JobKindSchema,
+    state: JobStateSchema,
+    name: Nullable(Type.String()),
+    spec: FreeObject,
+    priority: Type.Integer(),
+    gpus: Type.Integer(),
+    tags: Type.Array(Type.String()),
+    attempt: Type.Integer({ description: 'Times a worker started the job' }),
+    worker: Nullable(Type.String()),
+    device: Nullable(Type.String()),
+    progress: Nullable(Progress),
+    result: Nullable(FreeObject),
+    error: Nullable(JobError),
+    parentId: Nullable(Type.String()),
+    sweepId: Nullable(Type.String()),
+    cancelRequested: Type.Boolean(),
+    createdAt: Timestamp,
+    startedAt: Nullable(Timestamp),
+    finishedAt: Nullable(Timestamp),
+    updatedAt: Timestamp,
+  },
+  { $id: 'Job' },
+)
+export type JobView = Static<typeof JobView>
+
+export const JobList = Type.Object({
+  items: Type.Array(JobView),
+  nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page' })),
+})
+
+export const JobListQuery = Type.Object(
+  {
+    kind: Type.Optional(JobKindSchema),
+    state: Type.Optional(JobStateSchema),
+    tag: Type.Optional(Type.String()),
+    createdAfter: Type.Optional(Timestamp),
+    createdBefore: Type.Optional(Timestamp),
+    sort: Type.Union([Type.Literal('created_at'), Type.Literal('-created_at')], { default: '-created_at' }),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    cursor: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+)
+
+export const MetricsQuery = Type.Object(
+  {
+    name: Type.Optional(Type.String({ description: 'Comma-separated metric names' })),
+    stepFrom: Type.Optional(Type.Integer({ minimum: 0 })),
+    stepTo: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
+  },
+  { additionalProperties: false },
+)
+
+export const MetricSeries = Type.Object({
+  name: Type.String(),
+  points: Type.Array(Type.Object({ step: Type.Number(), value: Type.Number() })),
+})
+export const MetricsView = Type.Object({ jobId: Type.String(), series: Type.Array(MetricSeries) })
+
+export const ArtifactView = Type.Object({
+  name: Type.String(),
+  kind: Type.String(),
+  size: Type.Number(),
+  sha256: Type.String(),
+  createdAt: Timestamp,
+  url: Type.String({ description: 'Download path' }),
+})
+export const ArtifactList = Type.Object({ items: Type.Array(ArtifactView) })
+
+export const SolverView = Type.Object({
+  name: Type.String(),
+  description: Type.String(),
+  parameters: FreeObject,
+})
+
+export const JobCreateBody = JobCreate

@@ -1,0 +1,185 @@
+// One SQL surface over two engines: a PostgreSQL pool (production) and PGlite, PostgreSQL
+// compiled to WASM and run in process (the embedded default). Repositories write plain
+// PostgreSQL with $n parameters and never see which engine runs it.
+import { mkdir } from 'node:fs/promises'
+import pg from 'pg'
+import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite'
+
+export interface QueryResult<T> {
+  rows: T[]
+  rowCount: number
+}
+
+export interface Db {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>
+  /** Runs fn in one transaction; inside fn, use the Db it receives. Nested calls join the outer transaction. */
+  tx<T>(fn: (db: Db) => Promise<T>): Promise<T>
+  close(): Promise<void>
+  readonly kind: 'postgres' | 'pglite'
+}
+
+export interface OpenDbOptions {
+  /** postgres:// connection string; when absent the embedded PGlite is used. */
+  url?: string
+  /** PGlite data directory, or 'memory://' for a throwaway in-memory database. Default: 'memory://'. */
+  dataDir?: string
+  /** Schema that holds every table (created when missing); default: the server's search_path. */
+  schema?: string
+  /** PostgreSQL pool size. Default: 10. */
+  poolSize?: number
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+export function assertSchemaName(schema: string): void {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name: ${JSON.stringify(schema)}`)
+}
+
+export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
+  if (opts.schema !== undefined) assertSchemaName(opts.schema)
+  return opts.url ? openPostgres(opts.url, opts.schema, opts.poolSize ?? 10) : openPglite(opts.dataDir ?? 'memory://', opts.schema)
+}
+
+// pg returns int8 as a string (it may exceed 2^53); our int8 columns (event ids, metric
+// steps, byte sizes) stay far below that, and PGlite already returns numbers.
+const INT8_OID = 20
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID && format !== 'binary') return (v: string) => Number(v)
+    return (pg.types.getTypeParser as (oid: number, format?: string) => (v: string) => unknown)(oid, format)
+  },
+}
+
+async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Db> {
+  if (schema) {
+    // Serialised so several processes creating the same new schema do not collide.
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      await client.query('begin')
+      await client.query(`select pg_advisory_xact_lock(hashtext('fsdfm.create_schema'))`)
+      await client.query(`create schema if not exists "${schema}"`)
+      await client.query('commit')
+    } catch (err) {
+      await client.query('rollback').catch(() => {})
+      throw err
+    } finally {
+      await client.end()
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: pgTypes as pg.CustomTypesConfig,
+    // Applied at connection start-up, so every pooled connection uses the schema.
+    options: schema ? `-c search_path="${schema}"` : undefined,
+  })
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => {})
+
+  const fromClient = (client: pg.PoolClient): Db => {
+    const db: Db = {
+      kind: 'postgres',
+      async query<T>(sql: string, params?: unknown[]) {
+        const r = await client.query(sql, params)
+        return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length }
+      },
+      tx: (fn) => fn(db),
+      close: async () => {
+        throw new Error('close() called inside a transaction')
+      },
+    }
+    return db
+  }
+
+  return {
+    kind: 'postgres',
+    async query<T>(sql: string, params?: unknown[]) {
+      const r = await pool.query(sql, params)
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length }
+    },
+    async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+      const client = await pool.connect()
+      let broken = false
+      try {
+        await client.query('begin')
+        const out = await fn(fromClient(client))
+        await client.query('commit')
+        return out
+      } catch (err) {
+        try {
+          await client.query('rollback')
+        } catch {
+          broken = true
+        }
+        throw err
+      } finally {
+        client.release(broken)
+      }
+    },
+    close: () => pool.end(),
+  }
+}
+
+/** A FIFO lock: PGlite has one connection, so statements outside a transaction wait for it. */
+class Mutex {
+  #tail: Promise<void> = Promise.resolve()
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(fn)
+    this.#tail = result.then(
+      () => {},
+      () => {},
+    )
+    return result
+  }
+}
+
+async function openPglite(dataDir: string, schema: string | undefined): Promise<Db> {
+  if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true })
+  const lite = await PGlite.create(dataDir, {
+    // Match pg: jsonb/json parsed to values, timestamptz to Date, int8 to number.
+    parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) },
+  })
+  if (schema) {
+    await lite.query(`create schema if not exists "${schema}"`)
+    // One connection, so a session setting holds for every later statement.
+    await lite.query(`set search_path to "${schema}"`)
+  }
+  const mutex = new Mutex()
+  let closed = false
+
+  const fromTx = (t: Transaction): Db => {
+    const db: Db = {
+      kind: 'pglite',
+      async query<T>(sql: string, params?: unknown[]) {
+        const r = await t.query<T>(sql, params)
+        return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) }
+      },
+      tx: (fn) => fn(db),
+      close: async () => {
+        throw new Error('close() called inside a transaction')
+      },
+    }
+    return db
+  }
+
+  return {
+    kind: 'pglite',
+    query<T>(sql: string, params?: unknown[]) {
+      return mutex.run(async () => {
+        const r = await lite.query<T>(sql, params)
+        return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) }
+      })
+    },
+    tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+      return mutex.run(() => lite.transaction((t) => fn(fromTx(t))))
+    },
+    close() {
+      return mutex.run(async () => {
+        if (closed) return
+        closed = true
+        await lite.close()
+      })
+    },
+  }
+}

@@ -1,0 +1,61 @@
+// The ordered per-job event log that the SSE stream replays (Last-Event-ID = event id).
+import type { Db } from './db.ts'
+import { iso, isUuid, jsonParam } from './sql.ts'
+import { JOB_EVENT_TYPES, type JobEvent, type JobEventType } from './types.ts'
+
+interface EventRow {
+  id: number
+  job_id: string
+  type: JobEventType
+  data: unknown
+  created_at: Date
+}
+
+const toEvent = (r: EventRow): JobEvent => ({ id: r.id, jobId: r.job_id, type: r.type, data: r.data, createdAt: iso(r.created_at) })
+
+/**
+ * Appends one event inside db's transaction (or a new one). A bigserial id is drawn when a
+ * row is inserted, not when it commits, so two concurrent writers could commit ids out of
+ * order and a reader at `id > last` would skip the late one. The advisory lock, held to
+ * commit, makes ids increase in commit order. Append events last in a transaction so the
+ * lock is held briefly.
+ */
+export async function appendEvent(db: Db, jobId: string, type: JobEventType, data: unknown): Promise<JobEvent> {
+  if (!JOB_EVENT_TYPES.includes(type)) throw new TypeError(`unknown event type: ${String(type)}`)
+  return db.tx(async (t) => {
+    await t.query(`select pg_advisory_xact_lock(hashtext('fsdfm.job_events.' || current_schema()))`)
+    const { rows } = await t.query<EventRow>(
+      'insert into job_events (job_id, type, data) values ($1, $2, $3::jsonb) returning *',
+      [jobId, type, jsonParam(data)],
+    )
+    return toEvent(rows[0])
+  })
+}
+
+export interface EventsSinceOptions {
+  jobId?: string
+  /** Default 100, at most 1,000. */
+  limit?: number
+}
+
+export class EventsRepo {
+  constructor(private readonly db: Db) {}
+
+  append(jobId: string, type: JobEventType, data: unknown): Promise<JobEvent> {
+    return appendEvent(this.db, jobId, type, data)
+  }
+
+  /** Events with id > lastId (all when lastId is null or 0), oldest first. */
+  async since(lastId: number | null, opts: EventsSinceOptions = {}): Promise<JobEvent[]> {
+    const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 100), 1), 1000)
+    const params: unknown[] = [lastId ?? 0, limit]
+    let where = 'id > $1'
+    if (opts.jobId !== undefined) {
+      if (!isUuid(opts.jobId)) return []
+      params.push(opts.jobId)
+      where += ` and job_id = $${params.length}`
+    }
+    const { rows } = await this.db.query<EventRow>(`select * from job_events where ${where} order by id limit $2`, params)
+    return rows.map(toEvent)
+  }
+}

@@ -1,0 +1,235 @@
+// Job rows and their state machine (contracts.md §3). Every state change and progress
+// update also lands in job_events, in the same transaction, for the SSE stream.
+import { randomUUID } from 'node:crypto'
+import { TERMINAL_STATES } from '../schemas/jobs.ts'
+import type { Db } from './db.ts'
+import { appendEvent } from './events.ts'
+import { iso, isoOrNull, isUuid, jsonParam, timeParam } from './sql.ts'
+import type { Job, JobError, JobInsert, JobListQuery, JobPatch, JobState, JsonObject, Page } from './types.ts'
+
+interface JobRow {
+  id: string
+  kind: Job['kind']
+  state: JobState
+  name: string | null
+  spec: JsonObject
+  priority: number
+  gpus: number
+  tags: string[]
+  attempt: number
+  worker: string | null
+  device: string | null
+  progress: JsonObject | null
+  result: JsonObject | null
+  error: JobError | null
+  parent_id: string | null
+  sweep_id: string | null
+  cancel_requested: boolean
+  created_at: Date
+  started_at: Date | null
+  finished_at: Date | null
+  updated_at: Date
+}
+
+export function toJob(r: JobRow): Job {
+  return {
+    id: r.id,
+    kind: r.kind,
+    state: r.state,
+    name: r.name,
+    spec: r.spec,
+    priority: r.priority,
+    gpus: r.gpus,
+    tags: r.tags,
+    attempt: r.attempt,
+    worker: r.worker,
+    device: r.device,
+    progress: r.progress,
+    result: r.result,
+    error: r.error,
+    parentId: r.parent_id,
+    sweepId: r.sweep_id,
+    cancelRequested: r.cancel_requested,
+    createdAt: iso(r.created_at),
+    startedAt: isoOrNull(r.started_at),
+    finishedAt: isoOrNull(r.finished_at),
+    updatedAt: iso(r.updated_at),
+  }
+}
+
+/** A list cursor that does not decode; the API answers 400. */
+export class InvalidCursorError extends Error {
+  readonly code = 'FSDFM_INVALID_CURSOR'
+  constructor() {
+    super('invalid cursor')
+    this.name = 'InvalidCursorError'
+  }
+}
+
+export const DEFAULT_LIST_LIMIT = 50
+export const MAX_LIST_LIMIT = 500
+
+function encodeCursor(job: Job): string {
+  return Buffer.from(JSON.stringify([job.createdAt, job.id])).toString('base64url')
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && isUuid(v[1]) && !Number.isNaN(Date.parse(v[0]))) {
+      return [v[0], v[1]]
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError()
+}
+
+const TERMINAL = [...TERMINAL_STATES]
+
+export class JobsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts a job (state 'queued' unless given) and its first 'state' event. */
+  create(row: JobInsert): Promise<Job> {
+    const state = row.state ?? 'queued'
+    return this.db.tx(async (t) => {
+      const { rows } = await t.query<JobRow>(
+        `insert into jobs (id, kind, state, name, spec, priority, gpus, tags, parent_id, sweep_id)
+         values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::text[], $9, $10)
+         returning *`,
+        [
+          row.id ?? randomUUID(),
+          row.kind,
+          state,
+          row.name ?? null,
+          jsonParam(row.spec ?? {}),
+          row.priority ?? 50,
+          row.gpus ?? 0,
+          row.tags ?? [],
+          row.parentId ?? null,
+          row.sweepId ?? null,
+        ],
+      )
+      const job = toJob(rows[0])
+      await appendEvent(t, job.id, 'state', { from: null, to: state, attempt: job.attempt })
+      return job
+    })
+  }
+
+  async get(id: string): Promise<Job | null> {
+    if (!isUuid(id)) return null
+    const { rows } = await this.db.query<JobRow>('select * from jobs where id = $1', [id])
+    return rows.length ? toJob(rows[0]) : null
+  }
+
+  /** One page in (created_at, id) order; pass nextCursor back with the same filters and sort. */
+  async list(q: JobListQuery = {}): Promise<Page<Job>> {
+    const limit = Math.min(Math.max(Math.trunc(q.limit ?? DEFAULT_LIST_LIMIT), 1), MAX_LIST_LIMIT)
+    const desc = (q.sort ?? '-created_at') === '-created_at'
+    const where: string[] = []
+    const params: unknown[] = []
+    const bind = (v: unknown) => {
+      params.push(v)
+      return `$${params.length}`
+    }
+    if (q.kind !== undefined) where.push(`kind = ${bind(q.kind)}`)
+    if (q.state !== undefined) where.push(`state = any(${bind(Array.isArray(q.state) ? q.state : [q.state])}::text[])`)
+    if (q.tag !== undefined) where.push(`tags @> ${bind(Array.isArray(q.tag) ? q.tag : [q.tag])}::text[]`)
+    if (q.createdAfter !== undefined) where.push(`created_at >= ${bind(timeParam(q.createdAfter))}::timestamptz`)
+    if (q.createdBefore !== undefined) where.push(`created_at < ${bind(timeParam(q.createdBefore))}::timestamptz`)
+    for (const [col, v] of [['sweep_id', q.sweepId], ['parent_id', q.parentId]] as const) {
+      if (v === undefined) continue
+      if (!isUuid(v)) return { items: [], nextCursor: null }
+      where.push(`${col} = ${bind(v)}::uuid`)
+    }
+    if (q.cursor !== undefined) {
+      const [createdAt, id] = decodeCursor(q.cursor)
+      where.push(`(created_at, id) ${desc ? '<' : '>'} (${bind(createdAt)}::timestamptz, ${bind(id)}::uuid)`)
+    }
+    const dir = desc ? 'desc' : 'asc'
+    const { rows } = await this.db.query<JobRow>(
+      `select * from jobs ${where.length ? `where ${where.join(' and ')}` : ''}
+       order by created_at ${dir}, id ${dir} limit ${bind(limit + 1)}`,
+      params,
+    )
+    const items = rows.slice(0, limit).map(toJob)
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null }
+  }
+
+  /**
+   * Moves a job to `to` only if its state is in `from` (compare-and-set under a row lock)
+   * and appends a 'state' event. Returns the updated job, or null when the job is missing
+   * or in another state (a concurrent transition won). Moving to 'running' sets startedAt,
+   * to a terminal state finishedAt (now, unless the patch says otherwise); moving to
+   * 'cancelling' sets cancelRequested.
+   */
+  async transition(id: string, from: readonly JobState[], to: JobState, patch: JobPatch = {}): Promise<Job | null> {
+    if (!isUuid(id) || from.length === 0) return null
+    const params: unknown[] = [id, [...from], to]
+    const bind = (v: unknown) => {
+      params.push(v)
+      return `$${params.length}`
+    }
+    const sets = ['state = $3', 'updated_at = now()']
+    if (patch.worker !== undefined) sets.push(`worker = ${bind(patch.worker)}`)
+    if (patch.device !== undefined) sets.push(`device = ${bind(patch.device)}`)
+    if (patch.result !== undefined) sets.push(`result = ${bind(jsonParam(patch.result))}::jsonb`)
+    if (patch.error !== undefined) sets.push(`error = ${bind(jsonParam(patch.error))}::jsonb`)
+    if (patch.progress !== undefined) sets.push(`progress = ${bind(jsonParam(patch.progress))}::jsonb`)
+    if (patch.startedAt !== undefined) sets.push(`started_at = ${bind(timeParam(patch.startedAt))}::timestamptz`)
+    else if (to === 'running') sets.push('started_at = now()')
+    if (patch.finishedAt !== undefined) sets.push(`finished_at = ${bind(timeParam(patch.finishedAt))}::timestamptz`)
+    else if (TERMINAL.includes(to)) sets.push('finished_at = now()')
+    const increment = patch.attemptIncrement === true ? 1 : patch.attemptIncrement || 0
+    if (increment) sets.push(`attempt = jobs.attempt + ${bind(increment)}::integer`)
+    if (to === 'cancelling') sets.push('cancel_requested = true')
+
+    return this.db.tx(async (t) => {
+      // The locking read re-checks the state after a concurrent writer commits, so of two
+      // racing transitions from the same state exactly one matches.
+      const { rows } = await t.query<JobRow & { prev_state: JobState }>(
+        `with prev as (select id, state from jobs where id = $1 and state = any($2::text[]) for update)
+         update jobs set ${sets.join(', ')} from prev where jobs.id = prev.id
+         returning jobs.*, prev.state as prev_state`,
+        params,
+      )
+      if (!rows.length) return null
+      const job = toJob(rows[0])
+      const data: Record<string, unknown> = { from: rows[0].prev_state, to, attempt: job.attempt }
+      if (patch.error) data.error = patch.error
+      await appendEvent(t, id, 'state', data)
+      return job
+    })
+  }
+
+  /** Stores the latest progress and appends a 'progress' event; null once the job is terminal or missing. */
+  async setProgress(id: string, progress: JsonObject): Promise<Job | null> {
+    if (!isUuid(id)) return null
+    return this.db.tx(async (t) => {
+      const { rows } = await t.query<JobRow>(
+        `update jobs set progress = $2::jsonb, updated_at = now()
+         where id = $1 and state <> all($3::text[]) returning *`,
+        [id, jsonParam(progress), TERMINAL],
+      )
+      if (!rows.length) return null
+      await appendEvent(t, id, 'progress', progress)
+      return toJob(rows[0])
+    })
+  }
+
+  /**
+   * Flags the job for cancellation (the worker polls cancelRequested); the caller decides
+   * the state change (queued -> cancelled, running -> cancelling). Null when the job is
+   * missing or already terminal.
+   */
+  async requestCancel(id: string): Promise<Job | null> {
+    if (!isUuid(id)) return null
+    const { rows } = await this.db.query<JobRow>(
+      `update jobs set cancel_requested = true, updated_at = now()
+       where id = $1 and state <> all($2::text[]) returning *`,
+      [id, TERMINAL],
+    )
+    return rows.length ? toJob(rows[0]) : null
+  }
+}

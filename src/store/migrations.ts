@@ -1,0 +1,125 @@
+// Ordered, append-only schema migrations. Never edit a migration that has shipped: add one.
+// Each migration is a list of single statements (PGlite's extended protocol runs one
+// statement per call). Timestamps are timestamptz(3): millisecond precision, so the ISO
+// strings the repositories hand out (and the list cursor) compare exactly with the column.
+import type { Db } from './db.ts'
+
+export interface Migration {
+  version: number
+  name: string
+  statements: string[]
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'jobs, events, metrics, artifacts, sweeps',
+    statements: [
+      `create table jobs (
+        id uuid primary key,
+        kind text not null,
+        state text not null,
+        name text,
+        spec jsonb not null default '{}',
+        priority integer not null default 50,
+        gpus integer not null default 0,
+        tags text[] not null default '{}',
+        attempt integer not null default 0,
+        worker text,
+        device text,
+        progress jsonb,
+        result jsonb,
+        error jsonb,
+        parent_id uuid,
+        sweep_id uuid,
+        created_at timestamptz(3) not null default now(),
+        started_at timestamptz(3),
+        finished_at timestamptz(3),
+        updated_at timestamptz(3) not null default now(),
+        cancel_requested boolean not null default false
+      )`,
+      `create index jobs_state_idx on jobs (state)`,
+      `create index jobs_kind_idx on jobs (kind)`,
+      `create index jobs_created_idx on jobs (created_at, id)`,
+      `create index jobs_tags_idx on jobs using gin (tags)`,
+      `create index jobs_sweep_idx on jobs (sweep_id) where sweep_id is not null`,
+      `create index jobs_parent_idx on jobs (parent_id) where parent_id is not null`,
+
+      `create table job_events (
+        id bigserial primary key,
+        job_id uuid not null references jobs (id) on delete cascade,
+        type text not null check (type in ('state', 'progress', 'metric', 'log')),
+        data jsonb,
+        created_at timestamptz(3) not null default now()
+      )`,
+      `create index job_events_job_idx on job_events (job_id, id)`,
+
+      `create table metrics (
+        job_id uuid not null references jobs (id) on delete cascade,
+        name text not null,
+        step bigint not null,
+        value double precision not null,
+        created_at timestamptz(3) not null default now(),
+        primary key (job_id, name, step)
+      )`,
+
+      `create table artifacts (
+        id uuid primary key,
+        job_id uuid not null references jobs (id) on delete cascade,
+        name text not null,
+        kind text not null,
+        path text not null,
+        size bigint not null,
+        sha256 text not null,
+        created_at timestamptz(3) not null default now(),
+        unique (job_id, name)
+      )`,
+
+      `create table sweeps (
+        id uuid primary key,
+        spec jsonb not null,
+        state text not null,
+        result jsonb,
+        created_at timestamptz(3) not null default now(),
+        updated_at timestamptz(3) not null default now()
+      )`,
+      `create table sweep_trials (
+        sweep_id uuid not null references sweeps (id) on delete cascade,
+        trial_index integer not null,
+        job_id uuid,
+        params jsonb not null,
+        state text not null,
+        objective double precision,
+        metrics jsonb,
+        updated_at timestamptz(3) not null default now(),
+        primary key (sweep_id, trial_index)
+      )`,
+    ],
+  },
+]
+
+/**
+ * Applies the migrations not yet recorded in schema_migrations, in order, in one
+ * transaction under an advisory lock keyed on the schema: processes starting together
+ * wait for the first, then find nothing left to do. Returns the versions it applied.
+ */
+export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  return db.tx(async (t) => {
+    await t.query(`select pg_advisory_xact_lock(hashtext('fsdfm.migrate.' || current_schema()))`)
+    await t.query(`create table if not exists schema_migrations (
+      version integer primary key,
+      name text not null,
+      applied_at timestamptz(3) not null default now()
+    )`)
+    const { rows } = await t.query<{ version: number }>('select version from schema_migrations')
+    const done = new Set(rows.map((r) => r.version))
+    const applied: number[] = []
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue
+      for (const sql of m.statements) await t.query(sql)
+      await t.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name])
+      applied.push(m.version)
+    }
+    return applied
+  })
+}

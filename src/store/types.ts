@@ -1,0 +1,163 @@
+// Rows as the rest of the service sees them: camelCase, JSON columns as values, timestamps
+// as ISO-8601 strings (millisecond precision, UTC), int8 columns as numbers.
+import type { JobKind, JobState } from '../schemas/jobs.ts'
+
+export type { JobKind, JobState }
+export type JsonObject = Record<string, unknown>
+
+/** contracts.md §3: code, message, type, frame (plus anything else the worker adds, e.g. traceback). */
+export interface JobError {
+  code?: string
+  message: string
+  type?: string
+  frame?: string
+  [key: string]: unknown
+}
+
+export interface Job {
+  id: string
+  kind: JobKind
+  state: JobState
+  name: string | null
+  spec: JsonObject
+  priority: number
+  gpus: number
+  tags: string[]
+  attempt: number
+  worker: string | null
+  device: string | null
+  progress: JsonObject | null
+  result: JsonObject | null
+  error: JobError | null
+  parentId: string | null
+  sweepId: string | null
+  cancelRequested: boolean
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  updatedAt: string
+}
+
+export interface JobInsert {
+  /** Default: crypto.randomUUID(). */
+  id?: string
+  kind: JobKind
+  spec: JsonObject
+  /** Default: 'queued'. */
+  state?: JobState
+  name?: string | null
+  /** Default: 50. */
+  priority?: number
+  /** Default: 0. */
+  gpus?: number
+  /** Default: []. */
+  tags?: string[]
+  parentId?: string | null
+  sweepId?: string | null
+}
+
+/** Fields a state transition may set; undefined leaves a column as it is, null clears it. */
+export interface JobPatch {
+  worker?: string | null
+  device?: string | null
+  result?: JsonObject | null
+  error?: JobError | null
+  progress?: JsonObject | null
+  /** Default when moving to 'running': now. */
+  startedAt?: string | Date | null
+  /** Default when moving to a terminal state: now. */
+  finishedAt?: string | Date | null
+  /** Added to attempt (true = 1). */
+  attemptIncrement?: number | boolean
+}
+
+export type JobSort = 'created_at' | '-created_at'
+
+export interface JobListQuery {
+  kind?: JobKind
+  state?: JobState | JobState[]
+  /** Jobs carrying this tag (or all of these tags). */
+  tag?: string | string[]
+  /** created_at >= createdAfter. */
+  createdAfter?: string | Date
+  /** created_at < createdBefore. */
+  createdBefore?: string | Date
+  sweepId?: string
+  parentId?: string
+  /** Default: '-created_at' (newest first). */
+  sort?: JobSort
+  /** Default 50, at most 500. */
+  limit?: number
+  /** nextCursor of the previous page (same filters and sort). */
+  cursor?: string
+}
+
+export interface Page<T> {
+  items: T[]
+  /** Null on the last page. */
+  nextCursor: string | null
+}
+
+export const JOB_EVENT_TYPES = ['state', 'progress', 'metric', 'log'] as const
+export type JobEventType = (typeof JOB_EVENT_TYPES)[number]
+
+export interface JobEvent {
+  /** Strictly increasing in commit order: the SSE Last-Event-ID. */
+  id: number
+  jobId: string
+  type: JobEventType
+  data: unknown
+  createdAt: string
+}
+
+export interface MetricPoint {
+  name: string
+  step: number
+  value: number
+}
+
+export interface MetricSeries {
+  name: string
+  points: { step: number; value: number }[]
+}
+
+export interface MetricQuery {
+  names?: string[]
+  /** Inclusive. */
+  stepFrom?: number
+  /** Inclusive. */
+  stepTo?: number
+  /** Points per series, lowest steps first. Default 10,000, at most 100,000. */
+  limit?: number
+}
+
+export interface Artifact {
+  id: string
+  jobId: string
+  name: string
+  kind: string
+  path: string
+  size: number
+  sha256: string
+  createdAt: string
+}
+
+export interface Sweep {
+  id: string
+  spec: JsonObject
+  state: string
+  result: JsonObject | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface SweepTrial {
+  sweepId: string
+  trialIndex: number
+  jobId: string | null
+  params: JsonObject
+  state: string
+  objective: number | null
+  metrics: JsonObject | null
+  updatedAt: string
+}

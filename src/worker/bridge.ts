@@ -1,0 +1,142 @@
+// The TS <-> Python bridge. pythonia keeps one Python process per Node process; we talk to
+// one module, fsdfm.runtime, with JSON strings only (docs/contracts.md §2), so no Python
+// proxies outlive a call and a restarted interpreter needs nothing but a fresh import.
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
+
+const require = createRequire(import.meta.url)
+export const PYTHON_PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'python')
+
+/** Raised when the Python process died while (or before) a call was in flight. */
+export class PythonDiedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'PythonDiedError'
+  }
+}
+
+/** A Python exception raised by a runtime call itself (not by a job thread). */
+export class PythonCallError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'PythonCallError'
+  }
+}
+
+interface PythoniaModule {
+  python: ((module: string) => Promise<any>) & { exit: () => void }
+  com: { proc: ChildProcess | null; start: () => void; end: () => void }
+}
+
+export interface PingInfo {
+  torch: string
+  cuda: boolean
+  devices: number
+  version: string
+}
+
+export interface BridgeOptions {
+  pythonBin: string
+  /** CUDA_VISIBLE_DEVICES for the Python process; undefined leaves it as inherited, '' hides all GPUs. */
+  visibleDevices?: string
+  log?: (msg: string) => void
+}
+
+export class PythonBridge {
+  private mod: PythoniaModule | null = null
+  private runtime: any = null
+  private died: Promise<never> | null = null
+  private exitInfo: string | null = null
+  private restarts = 0
+
+  constructor(private readonly opts: BridgeOptions) {}
+
+  get restartCount(): number {
+    return this.restarts
+  }
+
+  get pid(): number | undefined {
+    return this.mod?.com.proc?.pid ?? undefined
+  }
+
+  /** Starts (or restarts) Python and imports fsdfm.runtime. */
+  async start(): Promise<PingInfo> {
+    // pythonia reads these when it spawns the interpreter, so set them before the first import.
+    process.env.PYTHON_BIN = this.opts.pythonBin
+    process.env.PYTHONPATH = [PYTHON_PACKAGE_DIR, process.env.PYTHONPATH].filter(Boolean).join(':')
+    process.env.PYTHONUNBUFFERED = '1'
+    if (this.opts.visibleDevices !== undefined) process.env.CUDA_VISIBLE_DEVICES = this.opts.visibleDevices
+    if (!this.mod) {
+      this.mod = require('pythonia') as PythoniaModule
+    } else if (this.exitInfo !== null || !this.mod.com.proc) {
+      // The old interpreter is gone: drop its handle so pythonia spawns a new one on import.
+      this.mod.com.proc = null
+      this.restarts++
+    }
+    this.exitInfo = null
+    this.runtime = await this.mod.python('fsdfm.runtime')
+    const proc = this.mod.com.proc
+    // pythonia writes to the IPC channel from timers; once the process is gone that raises an
+    // 'error' event, which would crash the worker without a listener.
+    proc?.on('error', (err) => this.opts.log?.(`python channel: ${err.message}`))
+    this.died = new Promise<never>((_, reject) => {
+      proc?.once('exit', (code, signal) => {
+        this.exitInfo = `Python process exited (code ${code}, signal ${signal})`
+        this.opts.log?.(this.exitInfo)
+        reject(new PythonDiedError(this.exitInfo))
+      })
+    })
+    this.died.catch(() => {}) // observed through call(); never an unhandled rejection
+    return this.call<PingInfo>('ping', {})
+  }
+
+  get alive(): boolean {
+    return this.mod !== null && this.exitInfo === null && this.mod.com.proc !== null
+  }
+
+  /** One short runtime call: JSON in, JSON out. Rejects at once if Python dies meanwhile. */
+  async call<T>(method: string, arg: unknown): Promise<T> {
+    if (!this.alive || !this.runtime || !this.died) throw new PythonDiedError(this.exitInfo ?? 'Python is not running')
+    const pending = (async () => {
+      const out = await this.runtime[method](JSON.stringify(arg))
+      return JSON.parse(String(out)) as T
+    })()
+    try {
+      return await Promise.race([pending, this.died])
+    } catch (err) {
+      if (err instanceof PythonDiedError) throw err
+      throw new PythonCallError(pythonErrorMessage(err))
+    }
+  }
+
+  /** Ensures a live interpreter; returns true when it had to restart one. */
+  async ensureAlive(): Promise<boolean> {
+    if (this.alive) return false
+    await this.start()
+    return true
+  }
+
+  /** Kills the interpreter (used by tests to simulate a crash, and at shutdown). */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.mod?.com.proc?.kill(signal)
+  }
+
+  async close(): Promise<void> {
+    const proc = this.mod?.com.proc
+    if (proc && this.exitInfo === null) {
+      const gone = new Promise((r) => proc.once('exit', r))
+      proc.kill('SIGTERM')
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))])
+    }
+  }
+}
+
+/** pythonia puts the Python exception in the stack text ("*** JS *** ValueError: ..."); keep that part. */
+function pythonErrorMessage(err: unknown): string {
+  const text = err instanceof Error ? `${err.stack ?? ''}\n${err.message}` : String(err)
+  const match = /([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): (.*)$/m.exec(text)
+  if (match) return `${match[1]}: ${match[2].trim()}`
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-1)[0] ?? 'Python call failed'
+}

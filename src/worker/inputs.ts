@@ -1,0 +1,122 @@
+// Turns a stored job into what Python needs: absolute paths of its inputs (datasets and
+// checkpoints of earlier jobs), the config with the TypeScript-side preparation done
+// (tokenised prompts and infill templates), and how to decode its output.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { readManifest } from '../data/dataset.ts'
+import { infillToFixed, promptToFixed } from '../data/templates.ts'
+import { gpt2Vocab, vocabFromManifest, type Vocabulary } from '../data/tokenizer.ts'
+import type { EvaluateSpec, SampleSpec } from '../schemas/jobs.ts'
+import type { Job } from '../store/types.ts'
+
+export const jobDir = (artifactDir: string, jobId: string): string => join(artifactDir, 'jobs', jobId)
+export const datasetDir = (artifactDir: string, jobId: string): string => join(jobDir(artifactDir, jobId), 'dataset')
+/** The job's own checkpoint; the Python side writes it atomically, so it is either whole or absent. */
+export const ownCheckpoint = (artifactDir: string, jobId: string): string => join(jobDir(artifactDir, jobId), 'checkpoint.pt')
+
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'InputError'
+  }
+}
+
+export interface RunInputs {
+  datasetDir: string | null
+  checkpoint: string | null
+  teacherCheckpoint: string | null
+  judgeCheckpoint: string | null
+  resumeFrom: string | null
+  /** evaluate: the models to compare, by name. */
+  models?: { name: string; checkpoint: string; datasetJobId: string | null }[]
+  judges?: unknown[]
+}
+
+export interface PreparedRun {
+  inputs: RunInputs
+  config: Record<string, unknown>
+  /** Vocabulary for decoding the job's token output (sample jobs). */
+  vocab: Vocabulary | null
+  /** Id of the dataset whose vocabulary the job's model speaks, carried into its result. */
+  datasetJobId: string | null
+  vocabSize: number | null
+}
+
+type GetJob = (id: string) => Promise<Job | null>
+
+async function mustGet(getJob: GetJob, id: string, what: string): Promise<Job> {
+  const job = await getJob(id)
+  if (!job || job.state !== 'succeeded') throw new InputError(`${what} ${id} is not a succeeded job`)
+  return job
+}
+
+function checkpointOf(job: Job): string {
+  const path = (job.result as { checkpoint?: string } | null)?.checkpoint
+  if (!path || !existsSync(path)) throw new InputError(`job ${job.id} has no checkpoint on disk`)
+  return path
+}
+
+function datasetOfModel(job: Job): string | null {
+  return ((job.result as { datasetJobId?: string } | null)?.datasetJobId ?? (job.spec as { datasetJobId?: string }).datasetJobId) || null
+}
+
+function vocabOfDataset(artifactDir: string, datasetJobId: string | null): Vocabulary {
+  if (!datasetJobId) return gpt2Vocab()
+  return vocabFromManifest(readManifest(datasetDir(artifactDir, datasetJobId)))
+}
+
+export async function prepareRun(job: Job, artifactDir: string, getJob: GetJob): Promise<PreparedRun> {
+  const own = ownCheckpoint(artifactDir, job.id)
+  const inputs: RunInputs = {
+    datasetDir: null,
+    checkpoint: null,
+    teacherCheckpoint: null,
+    judgeCheckpoint: null,
+    resumeFrom: existsSync(own) && (job.kind === 'pretrain' || job.kind === 'distill') ? own : null,
+  }
+  const config: Record<string, unknown> = { ...job.spec }
+  let datasetJobId: string | null = (job.spec as { datasetJobId?: string }).datasetJobId ?? null
+  let vocab: Vocabulary | null = null
+
+  if (datasetJobId) {
+    await mustGet(getJob, datasetJobId, 'dataset job')
+    inputs.datasetDir = datasetDir(artifactDir, datasetJobId)
+  }
+  if (job.kind === 'distill') {
+    inputs.teacherCheckpoint = checkpointOf(await mustGet(getJob, String(job.spec.teacherJobId), 'teacher job'))
+  }
+  if (job.kind === 'evaluate') {
+    const spec = job.spec as unknown as EvaluateSpec
+    inputs.models = []
+    for (const [i, m] of spec.models.entries()) {
+      const model = await mustGet(getJob, m.jobId, 'model job')
+      inputs.models.push({ name: m.name ?? `model${i}`, checkpoint: checkpointOf(model), datasetJobId: datasetOfModel(model) })
+    }
+    inputs.judges = []
+    for (const judge of spec.judges) {
+      if (judge.kind === 'arm') {
+        const ckpt = checkpointOf(await mustGet(getJob, judge.jobId, 'judge job'))
+        inputs.judgeCheckpoint = ckpt
+        inputs.judges.push({ ...judge, checkpoint: ckpt })
+      } else inputs.judges.push(judge)
+    }
+  }
+  if (job.kind === 'sample') {
+    const spec = job.spec as unknown as SampleSpec
+    let seqLen = spec.seqLen
+    if (spec.checkpointJobId) {
+      const model = await mustGet(getJob, spec.checkpointJobId, 'checkpoint job')
+      inputs.checkpoint = checkpointOf(model)
+      datasetJobId = datasetOfModel(model)
+      const trainedLen = Number((model.result as { seqLen?: number } | null)?.seqLen ?? (model.spec as { seqLen?: number }).seqLen ?? seqLen)
+      seqLen = Math.min(seqLen, trainedLen)
+    }
+    vocab = vocabOfDataset(artifactDir, datasetJobId)
+    config.seqLen = seqLen
+    config.vocabSize = vocab.size
+    if (spec.prompt !== undefined) Object.assign(config, promptToFixed(spec.prompt, seqLen, vocab))
+    else if (spec.infill !== undefined) Object.assign(config, infillToFixed(spec.infill, seqLen, vocab))
+  }
+  const vocabSize = inputs.datasetDir ? readManifest(inputs.datasetDir).vocabSize : (vocab?.size ?? null)
+  return { inputs, config, vocab, datasetJobId, vocabSize }
+}
