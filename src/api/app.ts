@@ -74,10 +74,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const ctx = err.validationContext ?? 'body'
       const details = err.validation.map((v) => {
         const params = v.params as Record<string, unknown>
-        const extra = params.missingProperty ?? params.additionalProperty
+        const extra = params.missingProperty ?? params.additionalProperty ?? (v.keyword === 'discriminator' ? params.tag : undefined)
         const base = ctx === 'body' ? v.instancePath || '' : `/${ctx}${v.instancePath}`
         const path = (extra ? `${base}/${String(extra)}` : base) || '/'
-        const message = params.additionalProperty ? 'is not a known field' : (v.message ?? 'is invalid')
+        const message = params.additionalProperty
+          ? 'is not a known field'
+          : v.keyword === 'discriminator'
+            ? `must be one of the known values`
+            : (v.message ?? 'is invalid')
         return { path, message }
       })
       return reply.code(400).send(errorBody('invalid_request', `invalid ${ctx}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details))

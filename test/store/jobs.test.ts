@@ -1,8 +1,24 @@
 import { randomUUID } from 'node:crypto'
+import t from 'tap'
 import { InvalidCursorError, JobsRepo, type Job } from '../../src/store/index.ts'
-import { forEachBackend, ISO, sleep } from './fixtures/backends.ts'
+import { BACKENDS, forEachBackend, ISO, sleep, type Backend } from './fixtures/backends.ts'
 
-forEachBackend(async (t, store) => {
+const SPEC = {
+  text: 'quote " backslash \\ newline \n tab \t unicode é ✓ 😀 <script>',
+  numbers: [0, 1, -1, 3.141592653589793, 1e-7, 6.02e23, -2.5e-300, 1.7976931348623157e308, Number.MAX_SAFE_INTEGER],
+  nested: { a: { b: { c: [[], {}, [null, true, false, ''], { 'key with space': 1, ключ: 2 }] } } },
+  empty: {},
+  nothing: null,
+  bools: [true, false],
+}
+const TAGS = ['a,b', 'with "quote"', '{brace}', 'NULL', '']
+// Every JSON shape as event data, arrays and scalars included (pg would send a JS array as a
+// PostgreSQL array literal if the store did not serialise it).
+const EVENT_DATA = [[1, 'two', { three: 3 }], 'a string', 42, true, null, { deep: SPEC }]
+/** What each backend returned in the round-trip test, compared at the end. */
+const roundTrips: Partial<Record<Backend, unknown>> = {}
+
+forEachBackend(async (t, store, backend) => {
   const { jobs, events } = store
 
   await t.test('create and get', async (t) => {
@@ -193,4 +209,30 @@ forEachBackend(async (t, store) => {
     t.strictSame(await events.since(0, { jobId: 'nope' }), [])
     await t.rejects(events.append(job.id, 'bogus' as 'log', {}))
   })
+  await t.test('JSON, text[] and timestamps round trip', async (t) => {
+    const job = await jobs.create({ kind: 'sample', spec: SPEC, tags: TAGS })
+    await jobs.transition(job.id, ['queued'], 'running', { progress: { step: 1, nested: [1, [2, [3]]] } })
+    const done = await jobs.transition(job.id, ['running'], 'failed', {
+      result: { tokens: [[1, 2], [3]], artifacts: [] },
+      error: { code: 'PY', message: 'ValueError: x', type: 'ValueError', frame: 'a.py:1 in f', traceback: 'line1\nline2' },
+    })
+    const got = (await jobs.get(job.id))!
+    t.strictSame(got, done, 'get equals the transition result')
+    t.strictSame(got.spec, SPEC)
+    t.strictSame(got.tags, TAGS)
+    for (const k of ['createdAt', 'startedAt', 'finishedAt', 'updatedAt'] as const) t.match(got[k], ISO, `${k} is ISO`)
+    for (const d of EVENT_DATA) await events.append(job.id, 'log', d)
+    const evs = await events.since(0, { jobId: job.id, limit: 1000 })
+    t.strictSame(evs.slice(-EVENT_DATA.length).map((e) => e.data), EVENT_DATA)
+    t.ok(evs.every((e) => typeof e.id === 'number'), 'event ids are numbers')
+    const sweep = await store.sweeps.create({ spec: SPEC })
+    t.strictSame((await store.sweeps.get(sweep.id))!.spec, SPEC)
+    const { id, createdAt, startedAt, finishedAt, updatedAt, ...rest } = got
+    roundTrips[backend] = { job: rest, events: evs.map((e) => [e.type, e.data]) }
+  })
+})
+
+t.test('both backends return the same values', async (t) => {
+  t.equal(Object.keys(roundTrips).length, BACKENDS.length)
+  t.strictSame(roundTrips.pglite, roundTrips.postgres)
 })

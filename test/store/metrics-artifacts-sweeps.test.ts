@@ -2,7 +2,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import t from 'tap'
 import { hashFile } from '../../src/store/index.ts'
 import { forEachBackend } from './fixtures/backends.ts'
 
@@ -12,7 +11,7 @@ forEachBackend(async (t, store) => {
   await t.test('metrics', async (t) => {
     const { jobs, metrics, events } = store
     const job = await jobs.create({ kind: 'pretrain', spec: {} })
-  
+
     await t.test('record, upsert and query', async (t) => {
       const before = (await events.since(0, { jobId: job.id })).length
       t.equal(
@@ -28,7 +27,7 @@ forEachBackend(async (t, store) => {
       // A resumed job re-logs step 30 and goes on.
       t.equal(await metrics.record(job.id, [{ name: 'train/loss', step: 30, value: 2.25 }, { name: 'train/loss', step: 40, value: 2.0 }]), 2)
       t.equal(await metrics.record(job.id, []), 0)
-  
+
       t.strictSame(await metrics.query(job.id), [
         { name: 'train/loss', points: [{ step: 10, value: 3.5 }, { step: 20, value: 3.0 }, { step: 30, value: 2.25 }, { step: 40, value: 2.0 }] },
         { name: 'train/lr', points: [{ step: 10, value: 3e-4 }] },
@@ -43,12 +42,12 @@ forEachBackend(async (t, store) => {
         { name: 'train/loss', points: [{ step: 10, value: 3.5 }, { step: 20, value: 3.0 }] },
         { name: 'train/lr', points: [{ step: 10, value: 3e-4 }] },
       ], 'limit applies per series')
-  
+
       const evs = (await events.since(0, { jobId: job.id })).slice(before)
       t.equal(evs.length, 2, 'one metric event per non-empty batch')
       t.strictSame(evs[1], { ...evs[1], type: 'metric', data: { points: [{ name: 'train/loss', step: 30, value: 2.25 }, { name: 'train/loss', step: 40, value: 2.0 }] } })
     })
-  
+
     await t.test('steps beyond int32, non-finite values, isolation between jobs', async (t) => {
       const other = await jobs.create({ kind: 'pretrain', spec: {} })
       await metrics.record(other.id, [
@@ -74,7 +73,7 @@ forEachBackend(async (t, store) => {
     const big = randomBytes(3 * 1024 * 1024 + 17)
     await writeFile(join(dir, 'checkpoint.pt'), big)
     const job = await jobs.create({ kind: 'pretrain', spec: {} })
-  
+
     await t.test('register computes size and sha256', async (t) => {
       const ckpt = await artifacts.register(job.id, { name: 'checkpoint.pt', kind: 'checkpoint', path: join(dir, 'checkpoint.pt') })
       t.match(ckpt, { jobId: job.id, name: 'checkpoint.pt', kind: 'checkpoint', path: join(dir, 'checkpoint.pt'), size: big.length, sha256: sha(big) })
@@ -85,7 +84,7 @@ forEachBackend(async (t, store) => {
       t.strictSame(await artifacts.get(job.id, 'checkpoint.pt'), ckpt)
       t.strictSame(await hashFile(join(dir, 'samples.json')), { size: 21, sha256: sha('{"tokens":[[1,2,3]]}\n') })
     })
-  
+
     await t.test('re-register replaces the row and keeps the id', async (t) => {
       const before = await artifacts.get(job.id, 'samples.json')
       await writeFile(join(dir, 'samples.json'), 'changed')
@@ -94,7 +93,7 @@ forEachBackend(async (t, store) => {
       t.match(after, { size: 7, sha256: sha('changed') })
       t.equal((await artifacts.list(job.id)).length, 3)
     })
-  
+
     await t.test('missing', async (t) => {
       t.equal(await artifacts.get(job.id, 'nope'), null)
       t.equal(await artifacts.get('nope', 'checkpoint.pt'), null)
@@ -105,14 +104,14 @@ forEachBackend(async (t, store) => {
 
   await t.test('sweeps', async (t) => {
     const { sweeps, jobs } = store
-  
+
     await t.test('sweeps and trials', async (t) => {
       const spec = { objective: 'eval/ppl', grid: { lr: [1e-4, 3e-4] } }
       const sweep = await sweeps.create({ spec })
       t.match(sweep, { spec, state: 'running', result: null })
       t.strictSame(await sweeps.get(sweep.id), sweep)
       t.equal(await sweeps.get(randomUUID()), null)
-  
+
       const job = await jobs.create({ kind: 'pretrain', spec: { lr: 1e-4 }, sweepId: sweep.id })
       t.match(await sweeps.upsertTrial(sweep.id, { trialIndex: 1, params: { lr: 3e-4 }, state: 'pending' }), { trialIndex: 1, jobId: null, objective: null, metrics: null })
       await sweeps.upsertTrial(sweep.id, { trialIndex: 0, params: { lr: 1e-4 }, state: 'running', jobId: job.id })
@@ -120,7 +119,7 @@ forEachBackend(async (t, store) => {
       t.match(done, { sweepId: sweep.id, trialIndex: 0, jobId: job.id, state: 'succeeded', objective: 41.5, metrics: { 'eval/ppl': 41.5 } }, 'omitted jobId kept')
       t.strictSame((await sweeps.listTrials(sweep.id)).map((x) => [x.trialIndex, x.state]), [[0, 'succeeded'], [1, 'pending']])
       t.strictSame((await jobs.list({ sweepId: sweep.id })).items.map((j) => j.id), [job.id])
-  
+
       const finished = await sweeps.setState(sweep.id, 'succeeded', { best: { trialIndex: 0 } })
       t.match(finished, { state: 'succeeded', result: { best: { trialIndex: 0 } } })
       t.match(await sweeps.setState(sweep.id, 'archived'), { state: 'archived', result: { best: { trialIndex: 0 } } }, 'result kept when omitted')

@@ -1,0 +1,13 @@
+# The REST api: Node only (no Python, no GPU). Build from the repository root:
+#   docker build -f docker/api.Dockerfile -t fsdfm-api .
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY src ./src
+COPY openapi ./openapi
+ENV NODE_ENV=production FSDFM_HOST=0.0.0.0 FSDFM_PORT=8080 FSDFM_DATA_DIR=/data FSDFM_ARTIFACT_DIR=/artifacts
+EXPOSE 8080
+USER node
+CMD ["node", "bin/fsdfm.js", "api"]

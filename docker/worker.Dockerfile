@@ -1,0 +1,19 @@
+# A CUDA worker: PyTorch's CUDA runtime image plus Node.js 20 and the service. One container
+# per GPU slot; FSDFM_GPUS names the GPU(s) it owns. Build from the repository root:
+#   docker build -f docker/worker.Dockerfile -t fsdfm-worker .
+FROM pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl gnupg \
+ && mkdir -p /etc/apt/keyrings \
+ && curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key | gpg --dearmor -o /etc/apt/keyrings/nodesource.gpg \
+ && echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_20.x nodistro main" > /etc/apt/sources.list.d/nodesource.list \
+ && apt-get update && apt-get install -y --no-install-recommends nodejs \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY src ./src
+COPY python ./python
+ENV PYTHON_BIN=python FSDFM_DATA_DIR=/data FSDFM_ARTIFACT_DIR=/artifacts FSDFM_GPUS=0 PYTHONUNBUFFERED=1
+CMD ["node", "bin/fsdfm.js", "worker"]
