@@ -24,7 +24,7 @@ export const ConfigSchema = Type.Object({
   FSDFM_POLL_MS: Type.Integer({ minimum: 20, maximum: 60_000, default: 500, description: 'How often a worker polls Python for progress and the store for cancel requests' }),
   FSDFM_LOCK_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000, description: 'Queue lock of a running job; a dead worker’s job is taken up again within about twice this' }),
   FSDFM_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Times a job is started before it fails for good after worker crashes' }),
-  FSDFM_MODEL_CACHE: Type.Integer({ minimum: 0, maximum: 64, default: 2, description: 'Checkpoints a worker keeps loaded for repeated sample jobs' }),
+  FSDFM_MODEL_CACHE: Type.Integer({ minimum: 0, maximum: 64, default: 4, description: 'Checkpoints a worker keeps loaded for repeated sample jobs' }),
   FSDFM_GPU_MEMORY_GIB: Type.Number({ exclusiveMinimum: 0, default: 80, description: 'Memory of one GPU, for refusing training jobs whose model cannot fit the GPUs asked for' }),
   FSDFM_CPU_MAX_PARAMS: Type.Number({ exclusiveMinimum: 0, default: 200_000_000, description: 'Largest model (parameters) a CPU job (gpus: 0) may train or sample' }),
   FSDFM_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level' }),

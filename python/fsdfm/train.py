@@ -242,6 +242,7 @@ def run_training(
     return {
         "finalStep": step,
         "finalLoss": last_loss,
+        "seqLen": optim.seq_len,
         "checkpoint": ckpt_path,
         "cancelled": cancelled,
         "artifacts": [{"name": job.checkpoint_name, "path": ckpt_path, "kind": "checkpoint"}],

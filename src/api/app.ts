@@ -13,6 +13,7 @@ import { EventHub } from './events/hub.ts'
 import eventsRoutes from './events/index.ts'
 import healthRoutes from './health/index.ts'
 import jobsRoutes from './jobs/index.ts'
+import pipelinesRoutes from './pipelines/index.ts'
 import solversRoutes from './solvers/index.ts'
 
 export interface AppDeps {
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes)
   await app.register(jobsRoutes, { prefix: '/v1' })
+  await app.register(pipelinesRoutes, { prefix: '/v1' })
   await app.register(eventsRoutes, { prefix: '/v1' })
   await app.register(solversRoutes, { prefix: '/v1' })
   return app

@@ -1,12 +1,14 @@
 // The job lifecycle as the api sees it: submit (validate, store, enqueue: all or nothing) and
 // cancel. The worker side of the lifecycle lives in src/worker/.
-import { InvalidSpecError } from '../api/errors.ts'
+import { randomUUID } from 'node:crypto'
+import { InvalidSpecError, type FieldProblem } from '../api/errors.ts'
 import type { Queues } from '../queue/index.ts'
-import type { JobCreate } from '../schemas/jobs.ts'
+import type { JobCreate, JobKind, PipelineCreate } from '../schemas/jobs.ts'
 import { JobsRepo } from '../store/jobs.ts'
 import type { Store } from '../store/index.ts'
 import type { Job } from '../store/types.ts'
-import { validateJob, type ValidationLimits } from './validate.ts'
+import { failDependents } from './dependents.ts'
+import { validateJob, type JobLookup, type ValidationLimits } from './validate.ts'
 
 export interface JobServiceDeps {
   store: Store
@@ -43,6 +45,72 @@ export class JobService {
   }
 
   /**
+   * pretrain -> distill -> evaluate as one flow. Later stages reference earlier ones by ids
+   * chosen here; validation treats those as finished jobs of the right kind, so a bad stage
+   * is refused before anything is written.
+   */
+  async submitPipeline(body: PipelineCreate): Promise<Job[]> {
+    const ids = { pretrain: randomUUID(), distill: randomUUID(), evaluate: randomUUID() }
+    const common = { priority: body.priority, gpus: body.gpus, tags: body.tags }
+    const label = (stage: string) => (body.name ? `${body.name}: ${stage}` : undefined)
+    const stages: { id: string; parentId: string | null; body: JobCreate; path: string }[] = [
+      { id: ids.pretrain, parentId: null, path: '/pretrain', body: { kind: 'pretrain', name: label('pretrain'), spec: { ...body.pretrain, datasetJobId: body.datasetJobId, modelType: 'teacher' }, ...common } },
+      { id: ids.distill, parentId: ids.pretrain, path: '/distill', body: { kind: 'distill', name: label('distill'), spec: { ...body.distill, datasetJobId: body.datasetJobId, teacherJobId: ids.pretrain }, ...common } },
+    ]
+    if (body.evaluate)
+      stages.push({
+        id: ids.evaluate,
+        parentId: ids.distill,
+        path: '/evaluate',
+        body: {
+          kind: 'evaluate',
+          name: label('evaluate'),
+          spec: { ...body.evaluate, datasetJobId: body.datasetJobId, models: [{ name: 'teacher', jobId: ids.pretrain }, { name: 'student', jobId: ids.distill }] },
+          ...common,
+        },
+      })
+    const dataset = await this.deps.store.jobs.get(body.datasetJobId)
+    const pending = new Map(stages.map((s) => [s.id, s]))
+    const lookup: JobLookup = {
+      get: async (id) => {
+        const stage = pending.get(id)
+        if (!stage) return this.deps.store.jobs.get(id)
+        const now = new Date().toISOString()
+        // A stage of this pipeline: as valid a reference as the finished job it will become.
+        return {
+          id, kind: stage.body.kind, state: 'succeeded', name: null, spec: stage.body.spec as Record<string, unknown>, priority: 0, gpus: 0, tags: [], attempt: 0,
+          worker: null, device: null, progress: null, error: null, parentId: null, sweepId: null, cancelRequested: false,
+          result: { checkpoint: '(pending)', vocabSize: (dataset?.result as { vocabSize?: number } | null)?.vocabSize },
+          createdAt: now, startedAt: null, finishedAt: null, updatedAt: now,
+        }
+      },
+    }
+    const problems: FieldProblem[] = []
+    for (const stage of stages) {
+      const found = await validateJob(stage.body, lookup, this.deps.limits)
+      // Report paths in the pipeline body: /spec/x of a stage is /<stage>/x; references it did not write are the pipeline's.
+      for (const p of found) problems.push({ path: p.path === '/spec/datasetJobId' ? '/datasetJobId' : p.path.replace(/^\/spec/, stage.path), message: p.message })
+    }
+    const unique = [...new Map(problems.map((p) => [`${p.path}|${p.message}`, p])).values()]
+    if (unique.length > 0) throw new InvalidSpecError(unique)
+
+    return this.deps.store.db.tx(async (db) => {
+      const repo = new JobsRepo(db)
+      const jobs: Job[] = []
+      for (const s of stages)
+        jobs.push(await repo.create({ id: s.id, kind: s.body.kind, name: s.body.name ?? null, spec: s.body.spec as Record<string, unknown>, parentId: s.parentId, ...common }))
+      const node = (i: number): import('../queue/index.ts').FlowNode => ({
+        payload: { jobId: jobs[i].id, kind: jobs[i].kind as JobKind },
+        gpus: body.gpus,
+        priority: body.priority,
+        dependsOn: i > 0 ? [node(i - 1)] : undefined,
+      })
+      await this.deps.queues.enqueueFlow(node(jobs.length - 1))
+      return jobs
+    })
+  }
+
+  /**
    * A queued job is removed from its queue and never starts. A running job is asked to stop:
    * the worker sees the request within one poll, Python stops within one step and checkpoints.
    */
@@ -56,7 +124,10 @@ export class JobService {
       if (job.state === 'queued') {
         if (await this.deps.queues.removeWaiting({ jobId: job.id, kind: job.kind }, job.gpus)) {
           const done = await jobs.transition(id, ['queued'], 'cancelled', { finishedAt: new Date().toISOString() })
-          if (done) return done
+          if (done) {
+            await failDependents(jobs, done)
+            return done
+          }
           continue // a worker moved it meanwhile; look again
         }
       }

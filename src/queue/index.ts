@@ -1,7 +1,7 @@
 // Queues: names, the one payload type, and the Redis connection. The payload carries only the
 // job id; the spec lives in the store, so the queue never holds a second copy that can drift.
 import { Redis, type RedisOptions } from 'ioredis'
-import { Queue, type JobsOptions } from 'bullmq'
+import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq'
 import type { JobKind } from '../schemas/jobs.ts'
 
 /** `data`: tokenisation (TypeScript only, any worker). `cpu`: Python jobs on CPU. `gpuN`: Python jobs needing N GPUs. */
@@ -29,8 +29,17 @@ export function createRedis(url: string, extra: RedisOptions = {}): Redis {
   return new Redis(url, options)
 }
 
+export interface FlowNode {
+  payload: JobPayload
+  gpus: number
+  priority: number
+  /** Jobs that must succeed first; BullMQ runs this job only after them and fails it when one fails. */
+  dependsOn?: FlowNode[]
+}
+
 export class Queues {
   private readonly queues = new Map<QueueName, Queue<JobPayload>>()
+  private flows: FlowProducer | null = null
 
   constructor(
     private readonly connection: Redis,
@@ -47,14 +56,20 @@ export class Queues {
   }
 
   async enqueue(payload: JobPayload, opts: { gpus: number; priority: number; maxAttempts: number }): Promise<void> {
-    const jobOpts: JobsOptions = {
-      jobId: payload.jobId,
-      priority: opts.priority,
-      attempts: 1, // crashes are retried through stalled-job recovery, Python errors are final
-      removeOnComplete: { age: 24 * 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    }
-    await this.get(queueFor(payload.kind, opts.gpus)).add(payload.kind, payload, jobOpts)
+    await this.get(queueFor(payload.kind, opts.gpus)).add(payload.kind, payload, jobOptions(payload.jobId, opts.priority))
+  }
+
+  /** Enqueues a pipeline as one BullMQ flow: the last stage is the root, its dependencies its children. */
+  async enqueueFlow(root: FlowNode): Promise<void> {
+    this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.prefix })
+    const toFlow = (node: FlowNode): FlowJob => ({
+      name: node.payload.kind,
+      queueName: queueFor(node.payload.kind, node.gpus),
+      data: node.payload,
+      opts: { ...jobOptions(node.payload.jobId, node.priority), failParentOnFailure: true },
+      children: node.dependsOn?.map(toFlow),
+    })
+    await this.flows.add(toFlow(root), { queuesOptions: {} })
   }
 
   /** Removes a job that has not started; false when a worker already holds it. */
@@ -72,6 +87,17 @@ export class Queues {
   }
 
   async close(): Promise<void> {
+    await this.flows?.close()
     await Promise.all([...this.queues.values()].map((q) => q.close()))
+  }
+}
+
+function jobOptions(jobId: string, priority: number): JobsOptions {
+  return {
+    jobId,
+    priority,
+    attempts: 1, // crashes are retried through stalled-job recovery, Python errors are final
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
   }
 }

@@ -221,3 +221,18 @@ export type EvaluateSpec = Static<typeof EvaluateSpec>
 export type SampleSpec = Static<typeof SampleSpec>
 export type ModelSpec = Static<typeof ModelSpec>
 export type SpecOf<K extends JobKind> = Extract<JobCreate, { kind: K }>['spec']
+
+export const PipelineCreate = Type.Object(
+  {
+    datasetJobId: JobId,
+    pretrain: Type.Omit(PretrainSpec, ['datasetJobId', 'modelType']),
+    distill: Type.Omit(DistillSpec, ['datasetJobId', 'teacherJobId']),
+    evaluate: Type.Optional(Type.Omit(EvaluateSpec, ['datasetJobId', 'models'])),
+    ...Common,
+  },
+  {
+    additionalProperties: false,
+    description: 'pretrain (a DFM teacher) -> distill (an FS-DFM student) -> evaluate (both), submitted as one BullMQ flow; a failed stage fails the stages after it',
+  },
+)
+export type PipelineCreate = Static<typeof PipelineCreate>

@@ -12,7 +12,11 @@ export interface QueryResult<T> {
 
 export interface Db {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>
-  /** Runs fn in one transaction; inside fn, use the Db it receives. Nested calls join the outer transaction. */
+  /**
+   * Runs fn in one transaction. Inside fn use only the Db it receives (on PGlite the outer
+   * Db waits for the transaction to end, so using it there deadlocks). Nested tx() calls
+   * join the outer transaction.
+   */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>
   close(): Promise<void>
   readonly kind: 'postgres' | 'pglite'

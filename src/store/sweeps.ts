@@ -1,4 +1,5 @@
-// Sweeps and their trials: the storage a sweep runner needs, nothing more yet.
+// Sweeps and their trials (src/sweeps/ runs them): rows keyed by (sweep_id, trial_index),
+// guarded state changes, and the metric reads a sweep controller makes across its trial jobs.
 import { randomUUID } from 'node:crypto'
 import type { Db } from './db.ts'
 import { iso, isUuid, jsonParam } from './sql.ts'
@@ -115,6 +116,121 @@ export class SweepsRepo {
       ],
     )
     return toTrial(rows[0])
+  }
+
+  /** Newest first. */
+  async list(q: { state?: string; limit?: number } = {}): Promise<Sweep[]> {
+    const limit = Math.min(Math.max(Math.trunc(q.limit ?? 50), 1), 500)
+    const { rows } = await this.db.query<SweepRow>(
+      `select * from sweeps where ($1::text is null or state = $1) order by created_at desc, id desc limit $2`,
+      [q.state ?? null, limit],
+    )
+    return rows.map(toSweep)
+  }
+
+  /** Compare-and-set of the state: null when the sweep is missing or not in one of `from`. */
+  async transition(id: string, from: readonly string[], to: string, result?: JsonObject | null): Promise<Sweep | null> {
+    if (!isUuid(id)) return null
+    const { rows } = await this.db.query<SweepRow>(
+      `update sweeps set state = $3, result = case when $4 then $5::jsonb else result end, updated_at = now()
+       where id = $1 and state = any($2::text[]) returning *`,
+      [id, [...from], to, result !== undefined, jsonParam(result)],
+    )
+    return rows.length ? toSweep(rows[0]) : null
+  }
+
+  /** Inserts trial `trialIndex` unless it exists; null when it already did (another process created it). */
+  async insertTrial(sweepId: string, t: TrialUpsert): Promise<SweepTrial | null> {
+    const { rows } = await this.db.query<TrialRow>(
+      `insert into sweep_trials (sweep_id, trial_index, job_id, params, state, objective, metrics)
+       values ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb)
+       on conflict (sweep_id, trial_index) do nothing returning *`,
+      [sweepId, t.trialIndex, t.jobId ?? null, jsonParam(t.params), t.state, t.objective ?? null, jsonParam(t.metrics)],
+    )
+    return rows.length ? toTrial(rows[0]) : null
+  }
+
+  /**
+   * Updates a trial only while its state is one of `from` (a guarded transition); omitted
+   * fields keep their value. Null when the trial is missing or in another state.
+   */
+  async updateTrial(
+    sweepId: string,
+    trialIndex: number,
+    from: readonly string[],
+    patch: { state?: string; objective?: number | null; metrics?: JsonObject | null },
+  ): Promise<SweepTrial | null> {
+    const { rows } = await this.db.query<TrialRow>(
+      `update sweep_trials set
+         state = coalesce($4, state),
+         objective = case when $5 then $6 else objective end,
+         metrics = case when $7 then $8::jsonb else metrics end,
+         updated_at = now()
+       where sweep_id = $1 and trial_index = $2 and state = any($3::text[]) returning *`,
+      [
+        sweepId,
+        trialIndex,
+        [...from],
+        patch.state ?? null,
+        patch.objective !== undefined,
+        patch.objective ?? null,
+        patch.metrics !== undefined,
+        jsonParam(patch.metrics),
+      ],
+    )
+    return rows.length ? toTrial(rows[0]) : null
+  }
+
+  /** Trial counts by state for each sweep. */
+  async countTrials(sweepIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+    const out = new Map<string, Record<string, number>>()
+    const ids = sweepIds.filter(isUuid)
+    if (!ids.length) return out
+    const { rows } = await this.db.query<{ sweep_id: string; state: string; n: number }>(
+      'select sweep_id, state, count(*)::integer as n from sweep_trials where sweep_id = any($1::uuid[]) group by sweep_id, state',
+      [ids],
+    )
+    for (const r of rows) {
+      const counts = out.get(r.sweep_id) ?? {}
+      counts[r.state] = r.n
+      out.set(r.sweep_id, counts)
+    }
+    return out
+  }
+
+  /** One metric series of each of the trial jobs (job id -> points in step order), in one query. */
+  async trialSeries(jobIds: readonly string[], name: string): Promise<Map<string, { step: number; value: number }[]>> {
+    const out = new Map<string, { step: number; value: number }[]>()
+    const ids = jobIds.filter(isUuid)
+    if (!ids.length) return out
+    const { rows } = await this.db.query<{ job_id: string; step: number; value: number }>(
+      'select job_id, step, value from metrics where job_id = any($1::uuid[]) and name = $2 order by job_id, step',
+      [ids, name],
+    )
+    for (const r of rows) {
+      const points = out.get(r.job_id) ?? []
+      points.push({ step: r.step, value: r.value })
+      out.set(r.job_id, points)
+    }
+    return out
+  }
+
+  /** The last logged value and step of every series of the trial jobs (job id -> name -> point). */
+  async trialLastMetrics(jobIds: readonly string[]): Promise<Map<string, Record<string, { step: number; value: number }>>> {
+    const out = new Map<string, Record<string, { step: number; value: number }>>()
+    const ids = jobIds.filter(isUuid)
+    if (!ids.length) return out
+    const { rows } = await this.db.query<{ job_id: string; name: string; step: number; value: number }>(
+      `select distinct on (job_id, name) job_id, name, step, value from metrics
+       where job_id = any($1::uuid[]) order by job_id, name, step desc`,
+      [ids],
+    )
+    for (const r of rows) {
+      const last = out.get(r.job_id) ?? {}
+      last[r.name] = { step: r.step, value: r.value }
+      out.set(r.job_id, last)
+    }
+    return out
   }
 
   async listTrials(sweepId: string): Promise<SweepTrial[]> {

@@ -41,6 +41,8 @@ export interface BridgeOptions {
   pythonBin: string
   /** CUDA_VISIBLE_DEVICES for the Python process; undefined leaves it as inherited, '' hides all GPUs. */
   visibleDevices?: string
+  /** Checkpoints the Python side keeps loaded (FSDFM_MODEL_CACHE_SIZE there). */
+  modelCacheSize?: number
   log?: (msg: string) => void
 }
 
@@ -67,6 +69,7 @@ export class PythonBridge {
     process.env.PYTHON_BIN = this.opts.pythonBin
     process.env.PYTHONPATH = [PYTHON_PACKAGE_DIR, process.env.PYTHONPATH].filter(Boolean).join(':')
     process.env.PYTHONUNBUFFERED = '1'
+    if (this.opts.modelCacheSize !== undefined) process.env.FSDFM_MODEL_CACHE_SIZE = String(this.opts.modelCacheSize)
     if (this.opts.visibleDevices !== undefined) process.env.CUDA_VISIBLE_DEVICES = this.opts.visibleDevices
     if (!this.mod) {
       this.mod = require('pythonia') as PythoniaModule

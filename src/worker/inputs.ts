@@ -2,7 +2,7 @@
 // checkpoints of earlier jobs), the config with the TypeScript-side preparation done
 // (tokenised prompts and infill templates), and how to decode its output.
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { readManifest } from '../data/dataset.ts'
 import { infillToFixed, promptToFixed } from '../data/templates.ts'
 import { gpt2Vocab, vocabFromManifest, type Vocabulary } from '../data/tokenizer.ts'
@@ -27,9 +27,8 @@ export interface RunInputs {
   teacherCheckpoint: string | null
   judgeCheckpoint: string | null
   resumeFrom: string | null
-  /** evaluate: the models to compare, by name. */
-  models?: { name: string; checkpoint: string; datasetJobId: string | null }[]
-  judges?: unknown[]
+  /** evaluate: checkpoint of each evaluated model, by its job id (config.models[].jobId). */
+  modelCheckpoints?: Record<string, string>
 }
 
 export interface PreparedRun {
@@ -65,7 +64,7 @@ function vocabOfDataset(artifactDir: string, datasetJobId: string | null): Vocab
   return vocabFromManifest(readManifest(datasetDir(artifactDir, datasetJobId)))
 }
 
-export async function prepareRun(job: Job, artifactDir: string, getJob: GetJob): Promise<PreparedRun> {
+export async function prepareRun(job: Job, artifactDir: string, getJob: GetJob, inputRoot: string): Promise<PreparedRun> {
   const own = ownCheckpoint(artifactDir, job.id)
   const inputs: RunInputs = {
     datasetDir: null,
@@ -87,19 +86,13 @@ export async function prepareRun(job: Job, artifactDir: string, getJob: GetJob):
   }
   if (job.kind === 'evaluate') {
     const spec = job.spec as unknown as EvaluateSpec
-    inputs.models = []
-    for (const [i, m] of spec.models.entries()) {
-      const model = await mustGet(getJob, m.jobId, 'model job')
-      inputs.models.push({ name: m.name ?? `model${i}`, checkpoint: checkpointOf(model), datasetJobId: datasetOfModel(model) })
-    }
-    inputs.judges = []
+    inputs.modelCheckpoints = {}
+    for (const m of spec.models) inputs.modelCheckpoints[m.jobId] = checkpointOf(await mustGet(getJob, m.jobId, 'model job'))
     for (const judge of spec.judges) {
-      if (judge.kind === 'arm') {
-        const ckpt = checkpointOf(await mustGet(getJob, judge.jobId, 'judge job'))
-        inputs.judgeCheckpoint = ckpt
-        inputs.judges.push({ ...judge, checkpoint: ckpt })
-      } else inputs.judges.push(judge)
+      if (judge.kind === 'arm') inputs.judgeCheckpoint = checkpointOf(await mustGet(getJob, judge.jobId, 'judge job'))
     }
+    // Hugging Face judge directories are given relative to the input root; Python gets them absolute.
+    config.judges = spec.judges.map((j) => (j.kind === 'hf' ? { ...j, path: resolve(inputRoot, j.path) } : j))
   }
   if (job.kind === 'sample') {
     const spec = job.spec as unknown as SampleSpec

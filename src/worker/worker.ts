@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
 import { buildDataset } from '../data/dataset.ts'
 import { decodeTokens } from '../data/tokenizer.ts'
+import { failDependents } from '../jobs/dependents.ts'
 import { computeQueueFor, type JobPayload } from '../queue/index.ts'
 import type { DatasetSpec } from '../schemas/jobs.ts'
 import type { Store } from '../store/index.ts'
@@ -50,6 +51,7 @@ export class FsdfmWorker {
     this.bridge = new PythonBridge({
       pythonBin: deps.config.PYTHON_BIN,
       visibleDevices: gpus.length > 0 ? gpus.join(',') : '',
+      modelCacheSize: deps.config.FSDFM_MODEL_CACHE,
       log: this.log,
     })
   }
@@ -118,7 +120,13 @@ export class FsdfmWorker {
     } catch (err) {
       await this.fail(running, errorOf(err))
     }
-    return 'done'
+    const final = await jobs.get(job.id)
+    if (final && final.state !== 'succeeded') {
+      // Pipelines: BullMQ fails the stages after this one (failParentOnFailure); the store says why.
+      await failDependents(jobs, final)
+      throw new JobEndedError(`job ${final.id} ended ${final.state}`)
+    }
+    return 'succeeded'
   }
 
   private async fail(job: Job, error: JobError): Promise<void> {
@@ -152,7 +160,7 @@ export class FsdfmWorker {
     if (await this.bridge.ensureAlive()) this.log('python process restarted')
     const workDir = jobDir(config.artifactDir, job.id)
     mkdirSync(workDir, { recursive: true })
-    const prepared = await prepareRun(job, config.artifactDir, (id) => store.jobs.get(id))
+    const prepared = await prepareRun(job, config.artifactDir, (id) => store.jobs.get(id), config.inputRoot)
     const { runId } = await this.bridge.call<{ runId: string }>('start', {
       kind: job.kind,
       jobId: job.id,
@@ -175,7 +183,10 @@ export class FsdfmWorker {
         throw err
       }
       if (status.metrics.length > 0) await store.metrics.record(job.id, status.metrics)
-      for (const line of status.logs) this.log(`job ${job.id}: ${line}`)
+      for (const line of status.logs) {
+        this.log(`job ${job.id}: ${line}`)
+        await store.events.append(job.id, 'log', { line })
+      }
       if (status.progress) {
         await store.jobs.setProgress(job.id, status.progress)
         await bull.updateProgress(status.progress).catch(() => {})
@@ -218,6 +229,14 @@ export class FsdfmWorker {
       const e = status.error ?? { type: 'Error', message: 'unknown Python failure' }
       await this.fail(job, { code: 'python_error', type: e.type, message: `${e.type}: ${e.message}`, frame: e.frame, traceback: e.traceback })
     }
+  }
+}
+
+/** Tells BullMQ a job did not succeed (so flow dependents fail); the store already holds the outcome. */
+export class JobEndedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'JobEndedError'
   }
 }
 

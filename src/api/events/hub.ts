@@ -10,6 +10,9 @@ export class EventHub {
   private listeners = new Set<Listener>()
   private lastId = 0
   private timer: NodeJS.Timeout | null = null
+  /** Settles once `lastId` holds the head id read when the current poller started. */
+  private ready: Promise<void> | null = null
+  private started = false
   private polling = false
   private closed = false
 
@@ -24,19 +27,47 @@ export class EventHub {
     return Number(rows[0].id)
   }
 
+  /**
+   * Adds a listener; it gets every event with an id above `position` as of the moment this
+   * resolves. The poller starts synchronously on the first subscriber, so concurrent first
+   * subscribers share one poller (an orphaned interval would poll forever and keep the
+   * process alive).
+   */
   async subscribe(listener: Listener): Promise<() => void> {
-    if (this.listeners.size === 0) {
-      this.lastId = await this.headId()
-      this.timer = setInterval(() => void this.poll(), this.intervalMs)
+    for (;;) {
+      if (this.closed) return () => {}
+      if (!this.timer) this.start()
+      const ready = this.ready!
+      await ready
+      // The last listener may have left (stopping the poller) while this one waited.
+      if (this.ready === ready) break
     }
     this.listeners.add(listener)
     return () => {
       this.listeners.delete(listener)
-      if (this.listeners.size === 0 && this.timer) {
-        clearInterval(this.timer)
-        this.timer = null
-      }
+      if (this.listeners.size === 0) this.stop()
     }
+  }
+
+  private start(): void {
+    const ready = this.headId().then((id) => {
+      if (this.ready !== ready) return // stopped meanwhile
+      this.lastId = id
+      this.started = true
+    })
+    this.ready = ready
+    this.timer = setInterval(() => void this.poll(), this.intervalMs)
+    // The store is unavailable: stop this poller (the subscriber sees the rejection).
+    ready.catch(() => {
+      if (this.ready === ready) this.stop()
+    })
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    this.ready = null
+    this.started = false
   }
 
   /** The hub's position: events up to here were (or will be) delivered live. */
@@ -45,7 +76,7 @@ export class EventHub {
   }
 
   private async poll(): Promise<void> {
-    if (this.polling || this.closed) return
+    if (this.polling || this.closed || !this.started) return
     this.polling = true
     try {
       for (;;) {
@@ -65,7 +96,7 @@ export class EventHub {
 
   close(): void {
     this.closed = true
-    if (this.timer) clearInterval(this.timer)
+    this.stop()
     this.listeners.clear()
   }
 }
