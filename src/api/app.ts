@@ -15,6 +15,7 @@ import healthRoutes from './health/index.ts'
 import jobsRoutes from './jobs/index.ts'
 import pipelinesRoutes from './pipelines/index.ts'
 import solversRoutes from './solvers/index.ts'
+import sweepsRoutes from './sweeps/index.ts'
 
 export interface AppDeps {
   config: Config
@@ -90,7 +91,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err instanceof InvalidSpecError) return reply.code(400).send(errorBody(err.code, err.message, err.details))
     const status = err.statusCode ?? 500
     if (status >= 500) {
-      request.log.error(err)
+      if (deps.logger) request.log.error(err)
+      else console.error(`fsdfm api: ${request.method} ${request.url} failed:`, err)
       return reply.code(status).send(errorBody('internal', 'internal error; see the api log'))
     }
     const code = typeof err.code === 'string' && !err.code.startsWith('FST_') ? err.code : status === 404 ? 'not_found' : 'bad_request'
@@ -103,5 +105,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pipelinesRoutes, { prefix: '/v1' })
   await app.register(eventsRoutes, { prefix: '/v1' })
   await app.register(solversRoutes, { prefix: '/v1' })
+  await app.register(sweepsRoutes, { prefix: '/v1' })
   return app
 }

@@ -9,6 +9,8 @@ import { resolvePythonBin, type Config } from '../config.ts'
 import { createRedis, Queues } from '../queue/index.ts'
 import { startLocalRedis, type LocalRedis } from '../queue/local-redis.ts'
 import { openStore, type Store } from '../store/index.ts'
+import { SweepController } from '../sweeps/controller.ts'
+import { limitsOf } from '../sweeps/service.ts'
 import { FsdfmWorker } from '../worker/worker.ts'
 
 export type Role = 'up' | 'api' | 'worker'
@@ -37,7 +39,11 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
   const log = opts.log ?? ((m: string) => console.log(m))
   const cleanups: (() => Promise<unknown>)[] = []
   const close = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch(() => {})
+    for (const fn of cleanups.reverse()) {
+      const t0 = Date.now()
+      await fn().catch(() => {})
+      if (process.env.FSDFM_DEBUG_CLOSE) console.error(`close step took ${Date.now() - t0} ms: ${fn.toString().slice(0, 60)}`)
+    }
   }
   try {
     let redisUrl = config.REDIS_URL
@@ -85,6 +91,10 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
         workerInfo: () => (w ? [{ name: config.workerName, gpus: config.gpuList, python: w.pythonInfo, pythonRestarts: w.bridge.restartCount }] : []),
       })
       cleanups.push(() => app!.close())
+      // Sweeps advance in the api processes (each sweep in one at a time); state lives in the store.
+      const sweeps = new SweepController({ store, queues, jobService: app.jobService, limits: limitsOf(config), log: opts.log }, { intervalMs: Math.min(config.FSDFM_POLL_MS, 1000) })
+      sweeps.start()
+      cleanups.push(() => sweeps.stop())
       await app.listen({ host: config.FSDFM_HOST, port: config.FSDFM_PORT })
       const address = app.server.address()
       const port = typeof address === 'object' && address ? address.port : config.FSDFM_PORT

@@ -187,9 +187,11 @@ export class JobsRepo {
 
     return this.db.tx(async (t) => {
       // The locking read re-checks the state after a concurrent writer commits, so of two
-      // racing transitions from the same state exactly one matches.
+      // racing transitions from the same state exactly one matches. NO KEY UPDATE, not
+      // UPDATE: job_events and metrics reference jobs(id), and their inserts (made under the
+      // event-log advisory lock) take KEY SHARE on this row; FOR UPDATE would deadlock them.
       const { rows } = await t.query<JobRow & { prev_state: JobState }>(
-        `with prev as (select id, state from jobs where id = $1 and state = any($2::text[]) for update)
+        `with prev as (select id, state from jobs where id = $1 and state = any($2::text[]) for no key update)
          update jobs set ${sets.join(', ')} from prev where jobs.id = prev.id
          returning jobs.*, prev.state as prev_state`,
         params,

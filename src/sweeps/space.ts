@@ -8,9 +8,9 @@ import { JobCreate, type JobKind } from '../schemas/jobs.ts'
 /** Exactly one key: grid values (method grid) or a distribution (method random). */
 export interface ParamDomain {
   grid?: unknown[]
-  uniform?: [number, number]
-  logUniform?: [number, number]
-  int?: [number, number]
+  uniform?: number[]
+  logUniform?: number[]
+  int?: number[]
   choice?: unknown[]
 }
 export type Space = Record<string, ParamDomain>
@@ -32,7 +32,7 @@ export function checkDomain(d: ParamDomain, method: SweepMethod): string[] {
   if (kind === 'grid') return method === 'grid' ? [] : ['grid values need method grid']
   if (method === 'grid') return [`${kind} is a distribution; method grid takes grid values only`]
   if (kind === 'choice') return []
-  const [lo, hi] = d[kind] as [number, number]
+  const [lo, hi] = d[kind] as number[]
   if (!(lo <= hi)) return [`the lower bound ${lo} is above the upper bound ${hi}`]
   if (kind === 'logUniform' && !(lo > 0)) return ['logUniform bounds must be positive']
   if (kind === 'int' && !(Number.isInteger(lo) && Number.isInteger(hi))) return ['int bounds must be integers']

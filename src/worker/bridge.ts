@@ -133,6 +133,10 @@ export class PythonBridge {
       proc.kill('SIGTERM')
       await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))])
     }
+    // Stops pythonia's housekeeping timer too, which would otherwise keep Node alive; a later
+    // start() in the same process spawns a fresh interpreter.
+    this.mod?.python.exit()
+    this.exitInfo = 'closed'
   }
 }
 

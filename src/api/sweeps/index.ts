@@ -1,0 +1,107 @@
+// /v1/sweeps: submit a hyper-parameter sweep, list, read (trials table, best trial, CSV), cancel.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { JobCreate } from '../../schemas/jobs.ts'
+import { SweepCreate, SweepList, SweepListQuery, SweepView } from '../../sweeps/schemas.ts'
+import { limitsOf, SweepNotCancellable, SweepService, trialsCsv, type SchemaCheck } from '../../sweeps/service.ts'
+import { ErrorBody, errorBody } from '../errors.ts'
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+
+const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const sweeps = new SweepService({ store: app.deps.store, queues: app.deps.queues, jobService: app.jobService, limits: limitsOf(app.deps.config) })
+
+  app.post(
+    '/sweeps',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'Submit a sweep',
+        description:
+          'Varies dotted paths of `base.spec` over a grid or seeded random draws and runs each trial as a job (tagged `sweep:<id>`), at most maxConcurrent at once, judging trials by the objective and stopping weak ones early when asked. Every trial is validated like a job submission first; a 400 names the /space/<path> or /base field at fault and stores nothing.',
+        body: SweepCreate,
+        response: { 201: SweepView, 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      // The route's own validator (same Ajv options: defaults filled, discriminator) for each trial's job body.
+      const validate = request.compileValidationSchema(JobCreate as object)
+      const checkSchema: SchemaCheck = (body) =>
+        validate(body) ? [] : (validate.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid' }))
+      const view = await sweeps.create(request.body, checkSchema)
+      return reply.code(201).header('location', `/v1/sweeps/${view.id}`).send(view)
+    },
+  )
+
+  app.get(
+    '/sweeps',
+    {
+      schema: { tags: ['sweeps'], summary: 'List sweeps', description: 'Newest first.', querystring: SweepListQuery, response: { 200: SweepList, 400: ErrorBody } },
+    },
+    async (request) => ({ items: await sweeps.list(request.query) }),
+  )
+
+  app.get(
+    '/sweeps/:id',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'Read a sweep',
+        description: 'Trial counts by state, the trials table (parameters, state, objective, key metrics) sorted by the objective, and the best trial.',
+        params: IdParams,
+        response: { 200: SweepView, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const view = await sweeps.get(request.params.id)
+      if (!view) return reply.code(404).send(errorBody('not_found', `sweep ${request.params.id} not found`))
+      return view
+    },
+  )
+
+  app.get(
+    '/sweeps/:id/trials.csv',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'The trials table as CSV',
+        description: 'One row per trial, best first: trial, state, objective, a column per parameter and per key metric, jobId, note.',
+        params: IdParams,
+        response: { 200: Type.String({ description: 'text/csv' }), 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const view = await sweeps.get(request.params.id)
+      if (!view) return reply.code(404).send(errorBody('not_found', `sweep ${request.params.id} not found`))
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="sweep-${view.id}.csv"`)
+        .send(trialsCsv(view))
+    },
+  )
+
+  app.post(
+    '/sweeps/:id/cancel',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'Cancel a sweep',
+        description: 'The sweep ends cancelled: queued trials never start, running trials are cancelled (they stop within one step); finished trials keep their results.',
+        params: IdParams,
+        response: { 202: SweepView, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const view = await sweeps.cancel(request.params.id)
+        if (!view) return reply.code(404).send(errorBody('not_found', `sweep ${request.params.id} not found`))
+        return reply.code(202).send(view)
+      } catch (err) {
+        if (err instanceof SweepNotCancellable) return reply.code(409).send(errorBody('not_cancellable', err.message))
+        throw err
+      }
+    },
+  )
+}
+
+export default sweepsRoutes

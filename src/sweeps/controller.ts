@@ -1,0 +1,246 @@
+// The sweep controller: runs in every api process and advances each running sweep, one
+// process at a time per sweep (lock.ts). All its state is in the store, so a restarted (or a
+// second) api picks up where the last one stopped. One step of a sweep:
+//   1. follow the trial jobs: states, key metrics, objectives of finished trials;
+//   2. early stopping: judge running trials on the objective series, cancel the stopped ones;
+//   3. launch trials up to maxConcurrent (trial rows keyed by (sweep, index), job ids derived
+//      from them: a trial created twice is the same trial with the same job);
+//   4. end the sweep when every planned trial has ended.
+import { JobNotCancellable } from '../jobs/service.ts'
+import { validateJob } from '../jobs/validate.ts'
+import { JobsRepo } from '../store/jobs.ts'
+import type { Job, JsonObject, Sweep, SweepTrial } from '../store/types.ts'
+import { busy, withSweepLock } from './lock.ts'
+import { byObjective, keyMetrics, objectiveOf, sourceOf } from './objective.ts'
+import { decide, type Points } from './pruning.ts'
+import { ACTIVE_TRIAL_STATES, TERMINAL_TRIAL_STATES, type StoredSweepSpec, type TrialState } from './schemas.ts'
+import { recordOf, trialBody, trialJobId, type SweepDeps, type TrialRecord } from './service.ts'
+
+export interface ControllerOptions {
+  /** Pause between passes over the running sweeps. Default 500 ms. */
+  intervalMs?: number
+}
+
+const isActive = (s: string) => (ACTIVE_TRIAL_STATES as readonly string[]).includes(s)
+const isTerminal = (s: string) => (TERMINAL_TRIAL_STATES as readonly string[]).includes(s)
+
+export class SweepController {
+  private stopped = true
+  private loop: Promise<void> | null = null
+  private wake: (() => void) | null = null
+  /** Sweeps this process has resumed (re-enqueued their queued trials) since it started. */
+  private readonly resumed = new Set<string>()
+  private readonly intervalMs: number
+  private readonly log: (msg: string) => void
+
+  constructor(
+    private readonly deps: SweepDeps,
+    opts: ControllerOptions = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? 500
+    this.log = deps.log ?? ((m) => console.log(`[sweeps] ${m}`))
+  }
+
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.loop = (async () => {
+      while (!this.stopped) {
+        await this.tick().catch((err) => this.log(`pass failed: ${(err as Error).message}`))
+        if (this.stopped) break
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.intervalMs)
+          this.wake = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+        this.wake = null
+      }
+    })()
+  }
+
+  /** Finishes the pass in progress, then stops. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.wake?.()
+    await this.loop
+    this.loop = null
+  }
+
+  /** One pass over every running sweep. */
+  async tick(): Promise<void> {
+    for (const sweep of await this.deps.store.sweeps.list({ state: 'running', limit: 500 })) {
+      if (this.stopped && this.loop) return
+      try {
+        await this.advance(sweep.id)
+      } catch (err) {
+        this.log(`sweep ${sweep.id}: ${(err as Error).message}`)
+      }
+    }
+  }
+
+  /** One step of one sweep; false when another process holds it right now. */
+  async advance(sweepId: string): Promise<boolean> {
+    const out = await withSweepLock(this.deps.store, sweepId, false, () => this.step(sweepId))
+    return out !== busy
+  }
+
+  private async step(sweepId: string): Promise<void> {
+    const { store } = this.deps
+    const sweep = await store.sweeps.get(sweepId)
+    if (!sweep || sweep.state !== 'running') return
+    const spec = sweep.spec as unknown as StoredSweepSpec
+    const { objective, earlyStopping, maxConcurrent } = spec.request
+    const resume = !this.resumed.has(sweepId)
+    this.resumed.add(sweepId)
+
+    let trials = await store.sweeps.listTrials(sweepId)
+    const jobIds = trials.map((t) => t.jobId).filter((id): id is string => !!id)
+    const series = sourceOf(objective.metric) === 'series' ? await store.sweeps.trialSeries(jobIds, objective.metric) : new Map<string, Points>()
+
+    // 1. Follow the trial jobs.
+    const followed = trials.filter((t) => isActive(t.state) || (t.state === 'pruned' && !recordOf(t).final))
+    const last = await store.sweeps.trialLastMetrics(followed.map((t) => t.jobId).filter((id): id is string => !!id))
+    const running = new Map<number, Job>()
+    for (const t of followed) {
+      if (t.state === 'pending') {
+        await this.launch(sweep, spec, t)
+        continue
+      }
+      const job = t.jobId ? await store.jobs.get(t.jobId) : null
+      if (!job) {
+        await this.end(t, 'failed', { note: `its job ${t.jobId} is gone` })
+        continue
+      }
+      const lastPoints = last.get(job.id) ?? {}
+      const values = keyMetrics(job, Object.fromEntries(Object.entries(lastPoints).map(([k, p]) => [k, p.value])))
+      const steps = Object.values(lastPoints).map((p) => p.step)
+      const record: TrialRecord = { ...recordOf(t), values, step: steps.length ? Math.max(...steps) : null }
+      const terminal = job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled'
+      if (t.state === 'pruned') {
+        // Keep what the trial logged up to the moment its job stopped.
+        if (terminal) await store.sweeps.updateTrial(sweepId, t.trialIndex, ['pruned'], { metrics: { ...record, final: true } })
+        continue
+      }
+      switch (job.state) {
+        case 'queued':
+          // After a restart: put the job back on its queue in case Redis lost it (BullMQ ignores a known id).
+          if (resume) await this.enqueue(job)
+          break
+        case 'running':
+        case 'cancelling':
+          running.set(t.trialIndex, job)
+          if (t.state !== 'running' || record.step !== recordOf(t).step) await store.sweeps.updateTrial(sweepId, t.trialIndex, ['queued', 'running'], { state: 'running', metrics: record })
+          break
+        case 'succeeded':
+          await this.end(t, 'succeeded', { ...record, final: true }, objectiveOf(objective, job, series.get(job.id)))
+          break
+        case 'failed':
+          await this.end(t, 'failed', { ...record, final: true, note: job.error?.message ?? 'the job failed' })
+          break
+        case 'cancelled':
+          await this.end(t, 'cancelled', { ...record, final: true, note: 'its job was cancelled' })
+          break
+      }
+    }
+
+    // 2. Early stopping.
+    if (earlyStopping) {
+      trials = await store.sweeps.listTrials(sweepId)
+      for (const t of trials) {
+        const job = running.get(t.trialIndex)
+        if (!job || t.state !== 'running' || job.state !== 'running') continue
+        const mine = series.get(job.id) ?? []
+        const others = trials.filter((o) => o.trialIndex !== t.trialIndex && o.jobId).map((o) => series.get(o.jobId!) ?? [])
+        const record = recordOf(t)
+        const decision = decide(earlyStopping, mine, others, objective.mode, record.prune)
+        if (decision.prune) {
+          const pruned = await store.sweeps.updateTrial(sweepId, t.trialIndex, ['running'], { state: 'pruned', metrics: { ...record, prune: decision.state, note: decision.reason } })
+          if (pruned) {
+            this.log(`sweep ${sweepId}: trial ${t.trialIndex} pruned: ${decision.reason}`)
+            await this.deps.jobService.cancel(job.id).catch((err) => {
+              if (!(err instanceof JobNotCancellable)) throw err
+            })
+          }
+        } else if (JSON.stringify(decision.state) !== JSON.stringify(record.prune ?? {})) {
+          await store.sweeps.updateTrial(sweepId, t.trialIndex, ['running'], { metrics: { ...record, prune: decision.state } })
+        }
+      }
+    }
+
+    // 3. Launch trials up to maxConcurrent.
+    trials = await store.sweeps.listTrials(sweepId)
+    let active = trials.filter((t) => isActive(t.state)).length
+    let next = trials.length ? Math.max(...trials.map((t) => t.trialIndex)) + 1 : 0
+    while (active < maxConcurrent && next < spec.plan.length) {
+      const trial = await store.sweeps.insertTrial(sweepId, { trialIndex: next, params: spec.plan[next], state: 'pending', jobId: trialJobId(sweepId, next) })
+      if (trial) await this.launch(sweep, spec, trial)
+      active++
+      next++
+    }
+
+    // 4. The end.
+    trials = await store.sweeps.listTrials(sweepId)
+    if (trials.length === spec.plan.length && trials.every((t) => isTerminal(t.state))) {
+      const best = [...trials].sort(byObjective(objective.mode)).find((t) => t.state === 'succeeded' && t.objective !== null)
+      const counts: Record<string, number> = {}
+      for (const t of trials) counts[t.state] = (counts[t.state] ?? 0) + 1
+      const state = trials.some((t) => t.state === 'succeeded') ? 'succeeded' : 'failed'
+      const result = { counts, best: best ? { index: best.trialIndex, params: best.params, objective: best.objective, jobId: best.jobId } : null }
+      if (await store.sweeps.transition(sweepId, ['running'], state, result as JsonObject))
+        this.log(`sweep ${sweepId} ${state}${best ? `: best trial ${best.trialIndex} (${objective.metric} ${best.objective})` : ''}`)
+    }
+  }
+
+  /** Creates the trial's job (once: its id is derived from the trial) and queues it. */
+  private async launch(sweep: Sweep, spec: StoredSweepSpec, trial: SweepTrial): Promise<void> {
+    const { store, queues, limits } = this.deps
+    const body = trialBody(sweep.id, spec, trial.trialIndex)
+    const jobId = trial.jobId ?? trialJobId(sweep.id, trial.trialIndex)
+    let job = await store.jobs.get(jobId)
+    if (!job) {
+      // The references were checked when the sweep was created; check again, they may be gone.
+      const problems = await validateJob(body, store.jobs, limits)
+      if (problems.length) {
+        await this.end(trial, 'failed', { ...recordOf(trial), note: problems.map((p) => `${p.path}: ${p.message}`).join('; ') })
+        return
+      }
+      try {
+        job = await store.db.tx(async (db) => {
+          const created = await new JobsRepo(db).create({
+            id: jobId,
+            kind: body.kind,
+            name: body.name ?? null,
+            spec: body.spec as Record<string, unknown>,
+            priority: body.priority,
+            gpus: body.gpus,
+            tags: body.tags,
+            sweepId: sweep.id,
+          })
+          await this.enqueue(created)
+          return created
+        })
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505') throw err
+        job = await store.jobs.get(jobId) // created meanwhile: the same trial, the same job
+      }
+    } else if (job.state === 'queued') {
+      await this.enqueue(job)
+    }
+    await store.sweeps.updateTrial(sweep.id, trial.trialIndex, ['pending'], { state: 'queued' })
+  }
+
+  private enqueue(job: Job): Promise<void> {
+    return this.deps.queues.enqueue({ jobId: job.id, kind: job.kind }, { gpus: job.gpus, priority: job.priority, maxAttempts: 1 })
+  }
+
+  private async end(t: SweepTrial, state: TrialState, metrics: Partial<TrialRecord>, objective?: number | null): Promise<void> {
+    const ended = await this.deps.store.sweeps.updateTrial(t.sweepId, t.trialIndex, ACTIVE_TRIAL_STATES, {
+      state,
+      metrics: { ...recordOf(t), ...metrics },
+      ...(objective !== undefined ? { objective } : {}),
+    })
+    if (ended) this.log(`sweep ${t.sweepId}: trial ${t.trialIndex} ${state}${objective != null ? ` (objective ${objective})` : ''}`)
+  }
+}
