@@ -312,11 +312,20 @@ class _Run:
         self.lock = threading.Lock()
         self.thread: Optional[threading.Thread] = None
         self.log_file = os.path.join(spec["workDir"], "log.txt")
+        # Every metric point also goes to a file, flushed per point: if the worker dies before
+        # polling them, the worker that resumes the job recovers them from here.
+        self.metrics_file = os.path.join(spec["workDir"], "metrics.jsonl")
 
     def reporter(self) -> Reporter:
         def metric(name: str, step: int, value: float) -> None:
+            point = {"name": name, "step": int(step), "value": float(value)}
             with self.lock:
-                self.metrics.append({"name": name, "step": int(step), "value": float(value)})
+                self.metrics.append(point)
+            try:
+                with open(self.metrics_file, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(point) + "\n")
+            except OSError:
+                pass
 
         def log(line: str) -> None:
             with self.lock:

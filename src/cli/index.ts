@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig, type RawConfig } from '../config.ts'
 import { RedisUnavailableError } from '../queue/local-redis.ts'
 import { runDemo } from './demo.ts'
-import { startServices, type Role } from './services.ts'
+import { EmbeddedStoreError, startServices, type Role } from './services.ts'
 import { writeOpenApi } from './openapi.ts'
 
 const USAGE = `usage: fsdfm <command> [flags]
@@ -91,7 +91,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code)
   },
   (err) => {
-    if (err instanceof ConfigError || err instanceof RedisUnavailableError) console.error(`fsdfm: ${err.message}`)
+    if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof EmbeddedStoreError) console.error(`fsdfm: ${err.message}`)
     else console.error(err)
     process.exit(1)
   },

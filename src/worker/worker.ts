@@ -3,7 +3,7 @@
 // TypeScript), relays progress and metrics into the store, honours cancel requests, and
 // registers outputs. State transitions are guarded in the store, so a job whose worker died
 // and that BullMQ hands to another worker resumes instead of running twice.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker, type Job as BullJob } from 'bullmq'
 import type { Redis } from 'ioredis'
@@ -161,6 +161,8 @@ export class FsdfmWorker {
     const workDir = jobDir(config.artifactDir, job.id)
     mkdirSync(workDir, { recursive: true })
     const prepared = await prepareRun(job, config.artifactDir, (id) => store.jobs.get(id), config.inputRoot)
+    // A crashed attempt may have logged points its worker never relayed; Python keeps them all.
+    if (job.attempt > 1) await recoverMetrics(store, job.id, join(workDir, 'metrics.jsonl'))
     const { runId } = await this.bridge.call<{ runId: string }>('start', {
       kind: job.kind,
       jobId: job.id,
@@ -230,6 +232,21 @@ export class FsdfmWorker {
       await this.fail(job, { code: 'python_error', type: e.type, message: `${e.type}: ${e.message}`, frame: e.frame, traceback: e.traceback })
     }
   }
+}
+
+async function recoverMetrics(store: Store, jobId: string, file: string): Promise<void> {
+  if (!existsSync(file)) return
+  const points = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { name: string; step: number; value: number }]
+      } catch {
+        return [] // a line cut short by the crash
+      }
+    })
+  for (let i = 0; i < points.length; i += 1000) await store.metrics.record(jobId, points.slice(i, i + 1000))
 }
 
 /** Tells BullMQ a job did not succeed (so flow dependents fail); the store already holds the outcome. */
