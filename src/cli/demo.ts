@@ -12,20 +12,25 @@ async function submit(base: string, body: unknown): Promise<JobView> {
 }
 
 async function waitFor(base: string, id: string, label: string): Promise<JobView> {
-  let lastLine = ''
+  let lastState = ''
+  let lastPrint = 0
   for (;;) {
     const job = (await (await fetch(`${base}/v1/jobs/${id}`)).json()) as JobView
     const p = job.progress
     const line = `  ${label}: ${job.state}${p?.step !== undefined && p?.total ? ` step ${p.step}/${p.total}` : ''}${typeof p?.loss === 'number' ? ` loss ${p.loss.toFixed(3)}` : ''}`
-    if (line !== lastLine) console.log(line)
-    lastLine = line
+    // A line when the state changes, else one every 5 s: readable in a terminal and in CI logs.
+    if (job.state !== lastState || Date.now() - lastPrint > 5000) {
+      console.log(line)
+      lastPrint = Date.now()
+    }
+    lastState = job.state
     if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') return job
     await sleep(1000)
   }
 }
 
 export async function runDemo(base: string): Promise<boolean> {
-  console.log(`\ndemo: Brown corpus -> tiny DFM teacher (CPU, about a minute) -> samples\n`)
+  console.log(`\ndemo: Brown corpus -> tiny DFM teacher (a few CPU minutes) -> samples\n`)
   try {
     const dataset = await submit(base, { kind: 'dataset', name: 'demo: Brown corpus', spec: { source: 'brown', compactVocab: 2048 }, tags: ['demo'] })
     const ds = await waitFor(base, dataset.id, 'dataset')
@@ -33,7 +38,7 @@ export async function runDemo(base: string): Promise<boolean> {
     const pretrain = await submit(base, {
       kind: 'pretrain',
       name: 'demo: tiny teacher',
-      spec: { datasetJobId: dataset.id, model: { preset: 'tiny' }, seqLen: 64, batchSize: 16, steps: 300, lr: 3e-3, warmupSteps: 20, checkpointEvery: 100 },
+      spec: { datasetJobId: dataset.id, model: { preset: 'tiny' }, seqLen: 64, batchSize: 16, steps: 200, lr: 3e-3, warmupSteps: 20, checkpointEvery: 100 },
       tags: ['demo'],
     })
     const pt = await waitFor(base, pretrain.id, 'pretrain')
@@ -41,13 +46,13 @@ export async function runDemo(base: string): Promise<boolean> {
     const sample = await submit(base, {
       kind: 'sample',
       name: 'demo: samples',
-      spec: { checkpointJobId: pretrain.id, solver: 'cumulative_scalar', steps: 32, count: 3, seqLen: 48, prompt: 'The jury said' },
+      spec: { checkpointJobId: pretrain.id, solver: 'cumulative_scalar', steps: 32, count: 3, seqLen: 48, prompt: 'The man said that' },
       tags: ['demo'],
     })
     const s = await waitFor(base, sample.id, 'sample')
     if (s.state !== 'succeeded') throw new Error(`sample ${s.state}: ${s.error?.message}`)
     const samples = ((s.result as { samples?: { text: string }[] } | null)?.samples ?? [])
-    console.log('\nsamples (a 1-minute CPU model: expect English-shaped word salad):')
+    console.log('\nsamples (a few minutes of CPU training: expect English-shaped word salad):')
     for (const x of samples) console.log(`  > ${x.text.replace(/\s+/g, ' ').trim()}`)
     console.log(`\nwhere to look:
   ${base}/docs                          Swagger UI (the whole API)

@@ -88,7 +88,7 @@ export const MetricsQuery = Type.Object(
 
 export const MetricSeries = Type.Object({
   name: Type.String(),
-  points: Type.Array(Type.Object({ step: Type.Number(), value: Type.Number() })),
+  points: Type.Array(Type.Object({ step: Type.Number(), value: Type.Union([Type.Number(), Type.Null()], { description: 'null where the stored value is NaN or ±Infinity (a diverged loss), which JSON cannot carry' }) })),
 })
 export const MetricsView = Type.Object({ jobId: Type.String(), series: Type.Array(MetricSeries) })
 

@@ -5,7 +5,7 @@
 //   2. early stopping: judge running trials on the objective series, cancel the stopped ones;
 //   3. launch trials up to maxConcurrent (trial rows keyed by (sweep, index), job ids derived
 //      from them: a trial created twice is the same trial with the same job);
-//   4. end the sweep when every planned trial has ended.
+//   4. end the sweep when every planned trial (and its job) has ended.
 import { JobNotCancellable } from '../jobs/service.ts'
 import { validateJob } from '../jobs/validate.ts'
 import { JobsRepo } from '../store/jobs.ts'
@@ -182,7 +182,9 @@ export class SweepController {
 
     // 4. The end.
     trials = await store.sweeps.listTrials(sweepId)
-    if (trials.length === spec.plan.length && trials.every((t) => isTerminal(t.state))) {
+    // A pruned trial's job is still stopping until its record is final: wait for it, so the
+    // sweep ends with every job ended and every trial's last metrics in.
+    if (trials.length === spec.plan.length && trials.every((t) => isTerminal(t.state) && (t.state !== 'pruned' || recordOf(t).final))) {
       const best = [...trials].sort(byObjective(objective.mode)).find((t) => t.state === 'succeeded' && t.objective !== null)
       const counts: Record<string, number> = {}
       for (const t of trials) counts[t.state] = (counts[t.state] ?? 0) + 1

@@ -99,9 +99,11 @@ export const TrialView = Type.Object({
   index: Type.Integer(),
   state: StringEnum(TRIAL_STATES),
   jobId: Nullable(Type.String({ format: 'uuid' })),
-  params: Type.Object({}, { additionalProperties: true, description: 'Dotted path -> value' }),
+  params: Type.Record(Type.String(), Type.Any(), { description: 'Dotted path -> value' }),
   objective: Nullable(Type.Number()),
-  metrics: Type.Object({}, { additionalProperties: true, description: 'Key metrics: last value of each series, result scalars, sample statistics' }),
+  metrics: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean()]), {
+    description: 'Key metrics: last value of each series, result scalars (finalLoss, wallSeconds, cacheHit, ...), sample statistics',
+  }),
   step: Nullable(Type.Integer({ description: 'Last step with a metric' })),
   note: Nullable(Type.String({ description: 'Why a trial was pruned or failed' })),
   updatedAt: Timestamp,

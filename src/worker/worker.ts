@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Worker, type Job as BullJob } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
+import { renderReportTable } from '../api/jobs/report.ts'
 import { buildDataset } from '../data/dataset.ts'
 import { decodeTokens } from '../data/tokenizer.ts'
 import { failDependents } from '../jobs/dependents.ts'
@@ -43,11 +44,14 @@ export class FsdfmWorker {
   private python: PingInfo | null = null
   private readonly device: string
   private readonly log: (msg: string) => void
+  /** Echo Python's log lines (they are always kept as job events and in the job's log.txt). */
+  private readonly verbose: boolean
 
   constructor(private readonly deps: WorkerDeps) {
     const gpus = deps.config.gpuList
     this.device = gpus.length > 0 ? 'cuda' : 'cpu'
     this.log = deps.log ?? ((m) => console.log(`[worker ${deps.config.workerName}] ${m}`))
+    this.verbose = deps.config.FSDFM_LOG_LEVEL === 'debug' || deps.config.FSDFM_LOG_LEVEL === 'trace'
     this.bridge = new PythonBridge({
       pythonBin: deps.config.PYTHON_BIN,
       visibleDevices: gpus.length > 0 ? gpus.join(',') : '',
@@ -186,7 +190,7 @@ export class FsdfmWorker {
       }
       if (status.metrics.length > 0) await store.metrics.record(job.id, status.metrics)
       for (const line of status.logs) {
-        this.log(`job ${job.id}: ${line}`)
+        if (this.verbose) this.log(`job ${job.id}: ${line}`)
         await store.events.append(job.id, 'log', { line })
       }
       if (status.progress) {
@@ -213,6 +217,7 @@ export class FsdfmWorker {
     if (prepared.datasetJobId) stored.datasetJobId = prepared.datasetJobId
     if (prepared.vocabSize !== null) stored.vocabSize = prepared.vocabSize
     if (job.kind === 'pretrain' || job.kind === 'distill') stored.seqLen = (job.spec as { seqLen?: number }).seqLen
+    if (job.kind === 'evaluate' && result.report) stored.reportTable = renderReportTable(result.report as Record<string, unknown>)
     if (job.kind === 'sample' && Array.isArray(result.tokens) && prepared.vocab) {
       const vocab = prepared.vocab
       const samples = (result.tokens as number[][]).map((ids) => ({ text: decodeTokens(ids, vocab), tokens: ids }))

@@ -78,6 +78,9 @@ t.test('evaluate teacher and student under the n-gram and ARM judges', async (t)
       t.ok(row.entropy >= 0 && row.wallSeconds > 0 && row.tokensPerSecond > 0)
     }
   }
+  t.match((job.result as { reportTable: string }).reportTable, /student\s+4/, 'the job result carries the report rendered as a table')
+  const names = (await api.get(`/v1/jobs/${job.id}/artifacts`)).body.items.map((a: { name: string }) => a.name)
+  t.ok(names.includes('report.json'), 'the report is an artifact')
   const table = await fetch(`${svc.baseUrl}/v1/jobs/${job.id}/report`, { headers: { accept: 'text/plain' } })
   const text = await table.text()
   t.match(text, /student\s+4/)

@@ -13,6 +13,7 @@ import { Api, startTestService } from '../helpers.ts'
 const worker = await startTestService(t, { role: 'worker' })
 let apiSvc = await startTestService(t, { role: 'api', iso: worker.iso })
 let api = apiSvc.api
+const root = t
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function waitSweep(api: Api, id: string, until: (s: SweepView) => boolean, timeoutMs = 120_000): Promise<SweepView> {
@@ -84,7 +85,7 @@ t.test('a 2x2 grid of distill jobs with ASHA survives an api restart', async (t)
       kind: 'distill',
       tags: ['sweeps-test'],
       // threshold = the smallest grid step: part of every batch learns the path loss against the data.
-      spec: { datasetJobId: datasetId, teacherJobId: teacherId, steps: 16, logEvery: 2, gridPowers: 4, threshold: 0.0625, shortcut: 'heun', ...train },
+      spec: { datasetJobId: datasetId, teacherJobId: teacherId, steps: 40, logEvery: 2, gridPowers: 4, threshold: 0.0625, shortcut: 'heun', ...train },
     },
     space,
     method: 'grid',
@@ -101,11 +102,12 @@ t.test('a 2x2 grid of distill jobs with ASHA survives an api restart', async (t)
   await waitSweep(api, id, (s) => s.trials.some((tr) => tr.index === 0 && ['succeeded', 'pruned', 'failed'].includes(tr.state)))
   await apiSvc.close()
   await sleep(1000)
-  apiSvc = await startTestService(t, { role: 'api', iso: worker.iso })
+  apiSvc = await startTestService(root, { role: 'api', iso: worker.iso }) // lives on after this subtest
   api = apiSvc.api
 
   const done = await waitSweep(api, id, (s) => s.state !== 'running', 180_000)
   t.equal(done.state, 'succeeded', JSON.stringify(done.counts))
+  t.comment(done.trials.map((tr) => `trial ${tr.index} ${JSON.stringify(tr.params)} ${tr.state} ${tr.objective ?? ''} step ${tr.step} ${tr.note ?? ''}`).join('\n'))
   t.strictSame(done.trials.map((tr) => tr.index).sort(), [0, 1, 2, 3], 'each trial once')
   const jobs = await sweepJobs(api, id)
   t.equal(jobs.length, 4, 'one job per trial, none duplicated by the restart')
@@ -122,6 +124,7 @@ t.test('a 2x2 grid of distill jobs with ASHA survives an api restart', async (t)
     t.equal(tr.objective, null)
     t.type(tr.metrics['train/loss'], 'number', 'a pruned trial keeps its last metrics')
     t.equal(jobs.find((j) => j.id === tr.jobId)!.state, 'cancelled', 'its job was cancelled')
+    t.ok(tr.step! < 40, 'stopped before the end')
   }
   t.ok(done.trials.filter((x) => x.params.lr === 1e-7).some((x) => x.state === 'pruned'), 'the flat learning rate is stopped')
   t.equal(done.trials[0].state, 'succeeded')

@@ -96,7 +96,9 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const q = request.query
       const names = q.name ? q.name.split(',').map((s) => s.trim()).filter(Boolean) : undefined
       const series = await store.metrics.query(job.id, { names, stepFrom: q.stepFrom, stepTo: q.stepTo, limit: q.limit })
-      return { jobId: job.id, series }
+      // The store keeps NaN and ±Infinity; JSON has neither (and the serializer throws on NaN).
+      const finite = series.map((s) => ({ name: s.name, points: s.points.map((p) => ({ step: p.step, value: Number.isFinite(p.value) ? p.value : null })) }))
+      return { jobId: job.id, series: finite }
     },
   )
 

@@ -1,0 +1,35 @@
+// Scheduling: priorities within a queue, and jobs only on workers with the GPUs they ask for.
+import t from 'tap'
+import { queueFor, computeQueueFor } from '../../src/queue/index.ts'
+import { startTestService, tinySample } from '../helpers.ts'
+
+t.test('queue routing by kind and GPUs', async (t) => {
+  t.equal(queueFor('dataset', 2), 'data')
+  t.equal(queueFor('sample', 0), 'cpu')
+  t.equal(queueFor('pretrain', 1), 'gpu1')
+  t.equal(queueFor('distill', 2), 'gpu2')
+  t.equal(computeQueueFor([]), 'cpu')
+  t.equal(computeQueueFor([1, 2]), 'gpu2')
+})
+
+t.test('an urgent sample job starts before queued training jobs of lower priority; GPU jobs wait for a GPU worker', async (t) => {
+  const svc = await startTestService(t)
+  const { api } = svc
+  const dataset = await api.waitFor((await api.submit({ kind: 'dataset', spec: { source: 'brown', maxDocuments: 10, compactVocab: 64 } })).id)
+  const train = { datasetJobId: dataset.id, seqLen: 16, batchSize: 4, steps: 3, checkpointEvery: 3 }
+  // Keep the worker busy so the next jobs wait in the queue together.
+  const blocker = await api.submit({ kind: 'pretrain', spec: { ...train, steps: 100_000, checkpointEvery: 100_000 } })
+  await api.waitFor(blocker.id, ['running'])
+  const gpuJob = await api.submit({ ...tinySample(), gpus: 1 })
+  const slow1 = await api.submit({ kind: 'pretrain', spec: train })
+  const slow2 = await api.submit({ kind: 'pretrain', spec: train })
+  const urgent = await api.submit({ ...tinySample(), priority: 1 })
+  await api.post(`/v1/jobs/${blocker.id}/cancel`)
+  const [u, s1, s2] = [await api.waitFor(urgent.id), await api.waitFor(slow1.id), await api.waitFor(slow2.id)]
+  for (const j of [u, s1, s2]) t.equal(j.state, 'succeeded', JSON.stringify(j.error))
+  t.ok(u.startedAt! < s1.startedAt! && u.startedAt! < s2.startedAt!, 'the urgent job started first')
+  t.ok(s1.startedAt! < s2.startedAt!, 'equal priorities run in submission order')
+  const g = (await api.get(`/v1/jobs/${gpuJob.id}`)).body
+  t.equal(g.state, 'queued', 'no CPU worker takes a job that asked for a GPU')
+  t.equal(await svc.queues.get('gpu1').getWaitingCount() + (await svc.queues.get('gpu1').getPrioritizedCount()), 1)
+})
