@@ -41,6 +41,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ? { level: deps.config.FSDFM_LOG_LEVEL } : false,
     ajv: { customOptions: { allErrors: true, discriminator: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
     bodyLimit: 64 * 1024 * 1024,
+    // Open SSE streams must not hold a shutdown up.
+    forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(swagger, {
@@ -55,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'jobs', description: 'Submit, follow and cancel jobs' },
         { name: 'events', description: 'Server-sent event streams' },
         { name: 'solvers', description: 'The sampling surface' },
+        { name: 'sweeps', description: 'Hyper-parameter sweeps: trials are jobs' },
         { name: 'health', description: 'Liveness' },
       ],
     },

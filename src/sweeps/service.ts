@@ -150,7 +150,8 @@ const csvCell = (v: unknown): string => {
 export function trialsCsv(view: SweepView): string {
   const params = Object.keys((view.spec as { space: Space }).space)
   const metrics = [...new Set(view.trials.flatMap((t) => Object.keys(t.metrics)))].sort()
-  const header = ['trial', 'state', 'objective', ...params, ...metrics, 'jobId', 'note']
+  // A metric named like a parameter (a sample result's `steps`) gets a prefix, so no two columns share a name.
+  const header = ['trial', 'state', 'objective', ...params, ...metrics.map((m) => (params.includes(m) ? `metric.${m}` : m)), 'jobId', 'note']
   const rows = view.trials.map((t) => [
     t.index,
     t.state,

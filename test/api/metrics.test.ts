@@ -3,7 +3,10 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { startTestService, tinySample } from '../helpers.ts'
-import type { MetricsView } from '../../src/schemas/views.ts'
+import type { Static } from 'typebox'
+import type { MetricsView as MetricsViewSchema } from '../../src/schemas/views.ts'
+
+type MetricsView = Static<typeof MetricsViewSchema>
 
 const svc = await startTestService(t)
 const { api, store } = svc

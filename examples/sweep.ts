@@ -1,0 +1,84 @@
+// A hyper-parameter sweep against a running fsdfm service, in TypeScript (Node 20 fetch):
+//
+//     FSDFM_URL=http://127.0.0.1:8080 node --import tsx examples/sweep.ts
+//
+// Builds a tiny Brown dataset and a tiny teacher, sweeps the distillation learning rate and
+// EMA decay with ASHA early stopping, then sweeps the sampler on the best student, and prints
+// the best configuration of each. The response types are the service's own (type-only imports).
+import type { JobView } from '../src/schemas/views.ts'
+import type { SweepView } from '../src/sweeps/schemas.ts'
+
+const BASE = (process.env.FSDFM_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '')
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`)
+  return (res.headers.get('content-type')?.includes('application/json') ? JSON.parse(text) : text) as T
+}
+
+async function runJob(body: { kind: string; spec: Record<string, unknown> }): Promise<JobView> {
+  let job = await call<JobView>('POST', '/v1/jobs', body)
+  while (!['succeeded', 'failed', 'cancelled'].includes(job.state)) {
+    await sleep(500)
+    job = await call<JobView>('GET', `/v1/jobs/${job.id}`)
+  }
+  if (job.state !== 'succeeded') throw new Error(`${body.kind} job ${job.id} ${job.state}: ${JSON.stringify(job.error)}`)
+  console.log(`${body.kind} job ${job.id} succeeded`)
+  return job
+}
+
+const nonZero = (counts: Record<string, number>) => JSON.stringify(Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)))
+
+/** Submits a sweep (the body of POST /v1/sweeps; defaults are filled in by the service) and follows it to the end. */
+async function sweep(request: Record<string, unknown>): Promise<SweepView> {
+  let s = await call<SweepView>('POST', '/v1/sweeps', request)
+  let last = ''
+  while (s.state === 'running') {
+    const counts = nonZero(s.counts)
+    if (counts !== last) console.log(`  sweep ${s.id.slice(0, 8)}: ${(last = counts)}`)
+    await sleep(1000)
+    s = await call<SweepView>('GET', `/v1/sweeps/${s.id}`)
+  }
+  console.log(`  sweep ${s.id.slice(0, 8)} ${s.state}: ${nonZero(s.counts)}`)
+  console.table(s.trials.map((t) => ({ trial: t.index, state: t.state, [s.objective.metric]: t.objective, ...t.params, note: t.note ?? '' })))
+  if (!s.best) throw new Error('no trial succeeded')
+  console.log(`best trial ${s.best.index}: ${s.objective.metric} = ${s.best.objective?.toFixed(4)} with ${JSON.stringify(s.best.params)}`)
+  return s
+}
+
+console.log(`fsdfm at ${BASE}`)
+const dataset = await runJob({ kind: 'dataset', spec: { source: 'brown', compactVocab: 512, maxDocuments: 40 } })
+const train = { datasetJobId: dataset.id, batchSize: 8, seqLen: 32, warmupSteps: 0, logEvery: 2, checkpointEvery: 1000 }
+const teacher = await runJob({ kind: 'pretrain', spec: { ...train, model: { preset: 'tiny' }, steps: 40, lr: 3e-3 } })
+
+console.log('distillation sweep: lr x emaDecay, ASHA on train/loss')
+const distill = await sweep({
+  name: 'example: distill lr',
+  base: { kind: 'distill', spec: { ...train, teacherJobId: teacher.id, steps: 24, gridPowers: 4, threshold: 0.0625, shortcut: 'heun' } },
+  space: { lr: { logUniform: [1e-6, 1e-2] }, emaDecay: { choice: [0.99, 0.999] } },
+  method: 'random',
+  seed: 0,
+  maxTrials: 4,
+  maxConcurrent: 2,
+  objective: { metric: 'train/loss', mode: 'min' },
+  earlyStopping: { kind: 'asha', reductionFactor: 2, minResource: 4, maxResource: 24 },
+})
+
+console.log('sampler sweep on the best student: solver x steps x temperature')
+const sampler = await sweep({
+  name: 'example: sampler',
+  base: { kind: 'sample', spec: { checkpointJobId: distill.best!.jobId!, count: 8, batchSize: 8, seqLen: 32, seed: 1 } },
+  space: { solver: { choice: ['cumulative_scalar', 'dfm_euler', 'mixture_euler'] }, steps: { int: [1, 16] }, temperature: { uniform: [0.7, 1.2] } },
+  method: 'random',
+  seed: 0,
+  maxTrials: 6,
+  maxConcurrent: 2,
+  objective: { metric: 'sample/entropy', mode: 'max' },
+})
+console.log(`model cache hits: ${sampler.trials.filter((t) => t.metrics.cacheHit === true).length} of ${sampler.trials.length} trials`)
