@@ -7,7 +7,7 @@
 
 In order (most important first, so that a run cut short still has the key figures):
 
-1. the card's matmul ceiling: a random 8192^3 bf16 product on CUDA (float32, 1024^3 on CPU);
+1. the card's matmul ceiling: a random 8192^3 bf16 product on CUDA (float32, 512^3 on CPU);
 2. the model forward at batch 1, B, 4B (eager; torch.compile at B, and at 1 and 4B in a full run);
 3. the sampler: the solver step alone, one sampling step (forward + solver) and whole
    8-step generations with `cumulative_scalar` and `dfm_euler` at batch B, eager and compiled,
@@ -16,7 +16,7 @@ In order (most important first, so that a run cut short still has the key figure
 4. a pre-training step (forward, backward, grad clip, AdamW (fused on CUDA), EMA, one sync;
    what train.run_training does per step, without data loading and checkpoints);
 5. a distillation step with the RK4 shortcut teacher (distill.student_objective, the real one);
-6. whole 1,024-step generations (cumulative_scalar; dfm_euler too unless --quick), skipped if
+6. whole 1,024-step generations (16 on CPU; cumulative_scalar, dfm_euler too unless --quick), skipped if
    the estimate would run past --budget-s.
 
 Each row: median time (CUDA events, after warm-up), effective TFLOP/s (counted model FLOPs over
@@ -104,7 +104,7 @@ SECTIONS = ("ceiling", "forward", "sample", "train", "distill", "long")
 REPS = {
     "full": dict(matmul=(3, 20), fwd=(5, 20), step=(5, 20), gen=(1, 5), long=(0, 1), train=(3, 10), distill=(3, 10)),
     "quick": dict(matmul=(3, 10), fwd=(3, 10), step=(3, 10), gen=(1, 3), long=(0, 1), train=(2, 5), distill=(2, 5)),
-    "cpu": dict(matmul=(1, 3), fwd=(1, 3), step=(1, 3), gen=(1, 2), long=(0, 1), train=(1, 3), distill=(1, 3)),
+    "cpu": dict(matmul=(1, 3), fwd=(1, 3), step=(1, 3), gen=(0, 1), long=(0, 1), train=(1, 3), distill=(1, 3)),
 }
 
 
@@ -428,7 +428,7 @@ class Bench:
         self.dump_json()
 
     def bench_ceiling(self) -> None:
-        n = self.args.matmul_size or (8192 if self.cuda else 1024)
+        n = self.args.matmul_size or (8192 if self.cuda else 512)
         dtype = torch.bfloat16 if self.bf16 else torch.float32
         label = "bf16" if dtype == torch.bfloat16 else "float32"
         g = torch.Generator(device=self.device).manual_seed(0)
@@ -868,21 +868,23 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--dropout", type=float, default=ModelConfig.dropout, help="model dropout (training steps; default the model's)")
     p.add_argument("--quick", action="store_true", help="fewer repeats, compile at B only, no compiled training, no dfm_euler 1,024-step run")
     p.add_argument("--reps", type=int, default=0, help="timed repeats for every row (default per mode)")
-    p.add_argument("--long-steps", type=int, default=1024, help="steps of the long generations (default 1024)")
-    p.add_argument("--matmul-size", type=int, default=0, help="n of the n^3 ceiling product (default 8192 GPU, 1024 CPU)")
+    p.add_argument("--long-steps", type=int, default=0, help="steps of the long generations (default 1024 on CUDA, 16 on CPU)")
+    p.add_argument("--matmul-size", type=int, default=0, help="n of the n^3 ceiling product (default 8192 GPU, 512 CPU)")
     p.add_argument("--no-compile", action="store_true", help="skip torch.compile rows")
     p.add_argument("--compile-mode", default="default", help="torch.compile mode: default, reduce-overhead (CUDA graphs), max-autotune")
     p.add_argument("--only", default="", help=f"comma-separated sections to run: {','.join(SECTIONS)}")
-    p.add_argument("--budget-s", type=float, default=0.0, help="wall-time budget; long generations and extra compiles that would exceed it are skipped (default: 270 quick, 540 full, unlimited CPU)")
+    p.add_argument("--budget-s", type=float, default=0.0, help="wall-time budget; long generations and extra compiles that would exceed it are skipped (default: 270 quick, 540 full, 240 CPU)")
     p.add_argument("--out", default="", help="write raw numbers as JSON here (rewritten after every row)")
     p.add_argument("--doc", default=os.path.join(ROOT, "docs", "performance.md"), help="markdown file to append the section to")
     p.add_argument("--no-doc", action="store_true", help="do not append to --doc")
     p.add_argument("--section-out", default="", help="also write just this run's markdown section here")
     p.add_argument("--commit", default="", help="commit id to report (default: git rev-parse --short HEAD)")
     args = p.parse_args(argv)
+    cuda = torch.device(args.device).type == "cuda"
     if not args.budget_s:
-        dev = torch.device(args.device)
-        args.budget_s = float("inf") if dev.type != "cuda" else (270.0 if args.quick else 540.0)
+        args.budget_s = (270.0 if args.quick else 540.0) if cuda else 240.0
+    if not args.long_steps:
+        args.long_steps = 1024 if cuda else 16
     return args
 
 

@@ -186,7 +186,7 @@ async function submitLatency(svc: Services): Promise<void> {
       row('Python run start -> end (log.txt)', pythonRun),
       { ...row('POST -> succeeded (finishedAt)', toDone), ratio: ratio(median(toDone), median(pythonRun)) },
     ],
-    note: `worker polls Python every FSDFM_POLL_MS = ${svc.config.FSDFM_POLL_MS} ms; clocks: client, PostgreSQL and Python share this host`,
+    note: `${toRunning.filter((v) => v >= 90).length}/${toRunning.length} jobs took >= 90 ms to running (the worker found the row uncommitted and slept 100 ms); worker polls Python every FSDFM_POLL_MS = ${svc.config.FSDFM_POLL_MS} ms; client, PostgreSQL and Python clocks are this host's`,
   })
 }
 

@@ -94,9 +94,10 @@ export class FsdfmWorker {
   private async process(bull: BullJob<JobPayload>): Promise<string> {
     const jobs = this.deps.store.jobs
     let job = await jobs.get(bull.data.jobId)
-    // The api enqueues inside its insert transaction: give a just-created row a moment to commit.
-    for (let i = 0; !job && i < 20; i++) {
-      await sleep(100)
+    // The api enqueues inside its insert transaction, so a fast worker can see the id before the
+    // row commits: look again after 5, 10, 20 ... ms (about 3 s in all).
+    for (let i = 0, delay = 5; !job && i < 12; i++, delay = Math.min(delay * 2, 500)) {
+      await sleep(delay)
       job = await jobs.get(bull.data.jobId)
     }
     if (!job) return 'missing'
@@ -178,7 +179,8 @@ export class FsdfmWorker {
     })
     let cancelSent = false
     let status: RunStatus
-    for (;;) {
+    // Poll quickly at first (short sample jobs finish in well under a second), then back off to FSDFM_POLL_MS.
+    for (let delay = Math.min(20, config.FSDFM_POLL_MS); ; delay = Math.min(delay * 2, config.FSDFM_POLL_MS)) {
       try {
         status = await this.bridge.call<RunStatus>('poll', { runId })
       } catch (err) {
@@ -206,7 +208,7 @@ export class FsdfmWorker {
           this.log(`job ${job.id}: cancel sent to python`)
         }
       }
-      await sleep(config.FSDFM_POLL_MS)
+      await sleep(delay)
     }
     await this.bridge.call('forget', { runId }).catch(() => {})
 

@@ -174,6 +174,7 @@ t.test('Last-Event-ID resumes with exactly the events after it, mid-run and afte
   const seen = first.events.slice()
   t.ok(seen.length >= 3, 'read some events before disconnecting')
   const resumeAt = seen.at(-1)!.id
+  t.equal((await store.jobs.get(created.id))?.state, 'running', 'reconnecting while the job runs: replay, then live')
 
   const second = await follow(t, `/v1/jobs/${created.id}/events`, resumeAt)
   const rest = await second.all(120_000)
