@@ -2,6 +2,7 @@
 # Quick start (b): install what is missing and run every test (TypeScript and Python) against
 # real Redis, PostgreSQL and Python with PyTorch. CI runs exactly this (.ci/run).
 source "$(dirname "$0")/setup.sh"
+set -o pipefail
 $PYTHON_BIN -c 'import pytest' >/dev/null 2>&1 || apt_install python3-pytest
 
 # Redis on 6379 and PostgreSQL on 5432, started (or installed) when they are not running.
@@ -31,7 +32,12 @@ export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
 
 echo "== typecheck"
 npx tsc -p .
+log=$(mktemp -d)
 echo "== python tests ($PYTHON_BIN)"
-(cd python && "$PYTHON_BIN" -m pytest -q -p no:cacheprovider tests)
+(cd python && "$PYTHON_BIN" -m pytest -q -p no:cacheprovider tests) | tee "$log/py"
 echo "== typescript tests"
-npx tap "$@"
+npx tap "$@" | tee "$log/ts"
+# One closing line for both runners.
+py_pass=$(grep -oE '[0-9]+ passed' "$log/py" | tail -1 | grep -oE '[0-9]+' || echo 0)
+ts_pass=$(grep -oE 'pass: [0-9]+' "$log/ts" | tail -1 | grep -oE '[0-9]+' || echo 0)
+echo "all: $((py_pass + ts_pass)) passed, 0 failed"

@@ -8,11 +8,14 @@
                                          "wallSeconds": s, "tokensPerSecond": r}, ...},
                        "elbo": ppl_bound, "elboNats": nats_per_token, "elboStepSize": h,
                        "infillAccuracy": a, "infill": {"steps", "fraction", "genPpl"}}},
-     "reference": {"validation": {"genPpl": {...}, "entropy": e}},
+     "reference": {"validation": {"genPpl": {...}, "entropy": e},
+                   "armJudge": {"genPpl", "entropy", "wallSeconds", "tokensPerSecond", "seqLen", "steps"}},
      "judges": ["ngram3", ...], ...}
 
 An ARM model is evaluated with one "budget" (its L - 1 decoding steps) and an exact
-validation perplexity in place of the bound.
+validation perplexity in place of the bound. With an ARM judge, `reference.armJudge` is that
+ARM's own generation at the reference length (timed on the same device and batch size, so
+its speed can be compared with the budgets); its score under itself is biased low.
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ import torch
 from .checkpoint import load_model_from_checkpoint
 from .config import EvaluateConfig
 from .data import open_dataset, validation_batches
-from .judges import Judge, build_judges, unigram_entropy
+from .judges import ArmJudge, Judge, build_judges, unigram_entropy
 from .train import Cancelled, Reporter
 
 __all__ = ["evaluate", "elbo_bound", "infill_accuracy", "generate_batches", "judge_tokens", "student_step_size"]
@@ -191,7 +194,8 @@ def evaluate(
         "dataset": dataset.path,
         "createdAt": datetime.now(timezone.utc).isoformat(),
     }
-    total_units = len(cfg.models) * (len(cfg.step_budgets) + int(cfg.elbo) + int(cfg.infill)) + 1
+    arm_judge = next((j for j in judges if isinstance(j, ArmJudge)), None)
+    total_units = len(cfg.models) * (len(cfg.step_budgets) + int(cfg.elbo) + int(cfg.infill)) + 1 + int(arm_judge is not None)
     done = 0
 
     def tick(what: str) -> None:
@@ -255,6 +259,24 @@ def evaluate(
                 entry["infill"] = {"steps": steps, "fraction": cfg.infill_fraction, "genPpl": judge_tokens(judges, filled)["genPpl"]}
             tick(f"{m.name}: infill accuracy {entry['infillAccuracy']}")
         report["models"][m.name] = entry
+
+    if arm_judge is not None:
+        # The autoregressive baseline's own generation of the same length, for the speed column.
+        _check_cancel(cancel)
+        if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
+        start = time.perf_counter()
+        tokens = generate_batches(
+            arm_judge.model, None, {"kind": "arm", "eosId": dataset.eos_id}, count=cfg.samples, batch_size=cfg.batch_size,
+            seq_len=ref_len, steps=ref_len - 1, solver=cfg.solver, temperature=cfg.temperature, seed=cfg.seed, device=dev, cancel=cancel,
+        )
+        if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
+        wall = time.perf_counter() - start
+        row = judge_tokens(judges, tokens)
+        row.update(wallSeconds=wall, tokensPerSecond=tokens.numel() / max(wall, 1e-9), seqLen=ref_len, steps=ref_len - 1)
+        report["reference"]["armJudge"] = row
+        tick(f"arm judge: own generation genPpl {row['genPpl']} entropy {row['entropy']:.3f} ({wall:.2f}s)")
 
     os.makedirs(work_dir, exist_ok=True)
     report_path = os.path.join(work_dir, "report.json")

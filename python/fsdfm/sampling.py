@@ -6,6 +6,7 @@ from typing import Callable, Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 
+from ._compat import autocast
 from .path import MixturePath
 from .solvers import get_solver, make_time_grid
 
@@ -99,7 +100,9 @@ def generate(
             for i, (t, h) in enumerate(grid):
                 t_vec = torch.full((batch_size,), t, dtype=torch.float32, device=device)
                 h_vec = torch.full((batch_size,), h, dtype=torch.float32, device=device) if student else None
-                logits = model(x, t_vec, h_vec)
+                # bf16 forward on CUDA (a no-op on CPU); the solver step does its math in float32.
+                with autocast(device):
+                    logits = model(x, t_vec, h_vec)
                 x = step(x, logits, t, h, path, generator, temperature)
                 if fixed is not None:
                     x = torch.where(editable, x, fixed)

@@ -30,18 +30,30 @@ export class JobService {
   async submit(body: JobCreate): Promise<Job> {
     const problems = await validateJob(body, this.deps.store.jobs, this.deps.limits)
     if (problems.length > 0) throw new InvalidSpecError(problems)
+    return this.create(body)
+  }
+
+  /** Writes the row and enqueues it in one transaction; the caller has validated `body`. */
+  async create(body: JobCreate, extra: { id?: string; sweepId?: string } = {}): Promise<Job> {
     return this.deps.store.db.tx(async (db) => {
       const job = await new JobsRepo(db).create({
+        id: extra.id,
         kind: body.kind,
         name: body.name ?? null,
         spec: body.spec as Record<string, unknown>,
         priority: body.priority,
         gpus: body.gpus,
         tags: body.tags,
+        sweepId: extra.sweepId ?? null,
       })
-      await this.deps.queues.enqueue({ jobId: job.id, kind: job.kind }, { gpus: job.gpus, priority: job.priority, maxAttempts: 1 })
+      await this.enqueue(job)
       return job
     })
+  }
+
+  /** (Re-)enqueues a stored job; BullMQ ignores an id it already holds. */
+  enqueue(job: Job): Promise<void> {
+    return this.deps.queues.enqueue({ jobId: job.id, kind: job.kind }, { gpus: job.gpus, priority: job.priority, maxAttempts: 1 })
   }
 
   /**

@@ -8,7 +8,6 @@
 //   4. end the sweep when every planned trial (and its job) has ended.
 import { JobNotCancellable } from '../jobs/service.ts'
 import { validateJob } from '../jobs/validate.ts'
-import { JobsRepo } from '../store/jobs.ts'
 import type { Job, JsonObject, Sweep, SweepTrial } from '../store/types.ts'
 import { busy, withSweepLock } from './lock.ts'
 import { byObjective, keyMetrics, objectiveOf, sourceOf } from './objective.ts'
@@ -126,7 +125,7 @@ export class SweepController {
       switch (job.state) {
         case 'queued':
           // After a restart: put the job back on its queue in case Redis lost it (BullMQ ignores a known id).
-          if (resume) await this.enqueue(job)
+          if (resume) await this.deps.jobService.enqueue(job)
           break
         case 'running':
         case 'cancelling':
@@ -197,7 +196,7 @@ export class SweepController {
 
   /** Creates the trial's job (once: its id is derived from the trial) and queues it. */
   private async launch(sweep: Sweep, spec: StoredSweepSpec, trial: SweepTrial): Promise<void> {
-    const { store, queues, limits } = this.deps
+    const { store, limits } = this.deps
     const body = trialBody(sweep.id, spec, trial.trialIndex)
     const jobId = trial.jobId ?? trialJobId(sweep.id, trial.trialIndex)
     let job = await store.jobs.get(jobId)
@@ -209,32 +208,15 @@ export class SweepController {
         return
       }
       try {
-        job = await store.db.tx(async (db) => {
-          const created = await new JobsRepo(db).create({
-            id: jobId,
-            kind: body.kind,
-            name: body.name ?? null,
-            spec: body.spec as Record<string, unknown>,
-            priority: body.priority,
-            gpus: body.gpus,
-            tags: body.tags,
-            sweepId: sweep.id,
-          })
-          await this.enqueue(created)
-          return created
-        })
+        job = await this.deps.jobService.create(body, { id: jobId, sweepId: sweep.id })
       } catch (err) {
         if ((err as { code?: string }).code !== '23505') throw err
         job = await store.jobs.get(jobId) // created meanwhile: the same trial, the same job
       }
     } else if (job.state === 'queued') {
-      await this.enqueue(job)
+      await this.deps.jobService.enqueue(job)
     }
     await store.sweeps.updateTrial(sweep.id, trial.trialIndex, ['pending'], { state: 'queued' })
-  }
-
-  private enqueue(job: Job): Promise<void> {
-    return this.deps.queues.enqueue({ jobId: job.id, kind: job.kind }, { gpus: job.gpus, priority: job.priority, maxAttempts: 1 })
   }
 
   private async end(t: SweepTrial, state: TrialState, metrics: Partial<TrialRecord>, objective?: number | null): Promise<void> {
