@@ -2,7 +2,6 @@
 # Quick start (b): install what is missing and run every test (TypeScript and Python) against
 # real Redis, PostgreSQL and Python with PyTorch. CI runs exactly this (.ci/run).
 source "$(dirname "$0")/setup.sh"
-set -o pipefail
 $PYTHON_BIN -c 'import pytest' >/dev/null 2>&1 || apt_install python3-pytest
 
 # Redis on 6379 and PostgreSQL on 5432, started (or installed) when they are not running.
