@@ -10,6 +10,7 @@ by checkpoint path and mtime, so repeated sample jobs on one checkpoint do not r
 from __future__ import annotations
 
 import json
+import sys
 import os
 import threading
 import time
@@ -358,11 +359,83 @@ def _error_record(exc: BaseException) -> Dict[str, Any]:
     }
 
 
+class RankFailed(RuntimeError):
+    """A data-parallel rank raised; carries the rank's own error record."""
+
+    def __init__(self, record: Dict[str, Any]):
+        super().__init__(f"{record.get('type')}: {record.get('message')}")
+        self.record = record
+
+
+def _execute_ranks(run: "_Run", reporter: Reporter, world_size: int) -> Dict[str, Any]:
+    """Runs a pretrain/distill job as `world_size` data-parallel processes (one per GPU)."""
+    import subprocess
+
+    from .distributed import free_port
+
+    spec = dict(run.spec, cancelFile=os.path.join(run.spec["workDir"], ".cancel"))
+    if os.path.exists(spec["cancelFile"]):
+        os.remove(spec["cancelFile"])
+    spec_path = os.path.join(spec["workDir"], "run-spec.json")
+    with open(spec_path, "w", encoding="utf-8") as fh:
+        json.dump(spec, fh)
+    port = str(free_port())
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    procs = []
+    for rank in range(world_size):
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])), RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world_size), MASTER_ADDR="127.0.0.1", MASTER_PORT=port)
+        out = subprocess.PIPE if rank == 0 else subprocess.DEVNULL
+        procs.append(subprocess.Popen([sys.executable, "-m", "fsdfm.ranks", spec_path], env=env, stdout=out, text=True))
+
+    def watch() -> None:
+        # Forward a cancel request; if any rank dies, stop the others (they would wait on it forever).
+        while any(p.poll() is None for p in procs):
+            if run.cancel.is_set() and not os.path.exists(spec["cancelFile"]):
+                open(spec["cancelFile"], "w").close()
+            if any(p.poll() not in (None, 0) for p in procs):
+                for p in procs:
+                    if p.poll() is None:
+                        p.kill()
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    result: Optional[Dict[str, Any]] = None
+    error: Optional[Dict[str, Any]] = None
+    for line in procs[0].stdout:  # type: ignore[union-attr]
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        kind = record.get("t")
+        if kind == "metric":
+            reporter.metric(record["name"], record["step"], record["value"])
+        elif kind == "log":
+            reporter.log(record["line"])
+        elif kind == "progress":
+            reporter.progress(record["progress"])
+        elif kind == "result":
+            result = record["result"]
+        elif kind == "error":
+            error = record["error"]
+    codes = [p.wait() for p in procs]
+    watcher.join(timeout=5)
+    if error is not None:
+        raise RankFailed(error)
+    if result is None or any(codes):
+        raise RuntimeError(f"data-parallel ranks exited with codes {codes}")
+    return result
+
+
 def _thread_main(run: _Run, prepared) -> None:
     reporter = run.reporter()
     try:
         reporter.log(f"{run.spec['kind']} run {run.id} started on {run.spec['device']}")
-        result = execute(run.spec, reporter, run.cancel, prepared=prepared)
+        world_size = int(run.spec.get("worldSize") or 1)
+        if world_size > 1 and run.spec["kind"] in ("pretrain", "distill"):
+            result = _execute_ranks(run, reporter, world_size)
+        else:
+            result = execute(run.spec, reporter, run.cancel, prepared=prepared)
         cancelled = bool(result.pop("cancelled", False)) or run.cancel.is_set()
         if os.path.exists(run.log_file):
             result["artifacts"].append({"name": "log.txt", "path": run.log_file, "kind": "log"})
@@ -371,7 +444,7 @@ def _thread_main(run: _Run, prepared) -> None:
             run.state = "cancelled" if cancelled else "succeeded"
         reporter.log(f"run {run.id} {run.state}")
     except BaseException as exc:  # noqa: BLE001 - every failure must reach the worker
-        record = _error_record(exc)
+        record = exc.record if isinstance(exc, RankFailed) else _error_record(exc)
         reporter.log(f"run {run.id} failed: {record['type']}: {record['message']}")
         with run.lock:
             run.error = record

@@ -191,7 +191,14 @@ def run_training(
     cancelled = False
     model.train()
     while step < optim.steps:
-        if cancel is not None and cancel.is_set():
+        stop = cancel is not None and cancel.is_set()
+        if ctx.enabled:
+            # Every rank must leave the loop at the same step, or the others would wait in the
+            # next gradient all-reduce forever: agree on the flag.
+            flag = torch.tensor([1.0 if stop else 0.0], device=device)
+            torch.distributed.all_reduce(flag, op=torch.distributed.ReduceOp.MAX)
+            stop = bool(flag.item())
+        if stop:
             cancelled = True
             break
         batch = job.sampler.next_batch().to(device, non_blocking=True)  # (B, L)

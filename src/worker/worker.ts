@@ -173,6 +173,8 @@ export class FsdfmWorker {
       jobId: job.id,
       workDir,
       device: this.device,
+      // A job on N GPUs trains as N data-parallel ranks (NCCL), one per GPU this worker owns.
+      worldSize: this.device === 'cuda' ? Math.max(1, job.gpus) : 1,
       seed: Number((job.spec as { seed?: number }).seed ?? 0),
       config: prepared.config,
       inputs: prepared.inputs,
