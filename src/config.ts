@@ -21,7 +21,7 @@ export const ConfigSchema = Type.Object({
   PYTHON_BIN: Type.String({ default: '', description: 'Python interpreter with PyTorch. Empty: /usr/bin/python3 when it imports torch, else python3 on PATH' }),
   FSDFM_GPUS: Type.String({ default: '', pattern: '^$|^[0-9]+(,[0-9]+)*$', description: 'Worker: GPU indices it owns, e.g. 0 or 1,2 (sets CUDA_VISIBLE_DEVICES). Empty: a CPU worker' }),
   FSDFM_WORKER_NAME: Type.String({ default: '', description: 'Worker name shown on jobs. Default: <hostname>-<pid>' }),
-  FSDFM_POLL_MS: Type.Integer({ minimum: 20, maximum: 60_000, default: 500, description: 'How often a worker polls Python for progress and the store for cancel requests' }),
+  FSDFM_POLL_MS: Type.Integer({ minimum: 20, maximum: 5000, default: 500, description: 'How often a worker reads progress from Python and cancel requests from the store (a job’s end is seen at once)' }),
   FSDFM_LOCK_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000, description: 'Queue lock of a running job; a dead worker’s job is taken up again within about twice this' }),
   FSDFM_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Times a job is started before it fails for good after worker crashes' }),
   FSDFM_MODEL_CACHE: Type.Integer({ minimum: 0, maximum: 64, default: 4, description: 'Checkpoints a worker keeps loaded for repeated sample jobs' }),

@@ -310,6 +310,7 @@ class _Run:
         self.result: Optional[Dict[str, Any]] = None
         self.error: Optional[Dict[str, Any]] = None
         self.cancel = threading.Event()
+        self.done = threading.Event()  # set once state leaves "running"; wait() blocks on it
         self.lock = threading.Lock()
         self.thread: Optional[threading.Thread] = None
         self.log_file = os.path.join(spec["workDir"], "log.txt")
@@ -449,6 +450,8 @@ def _thread_main(run: _Run, prepared) -> None:
         with run.lock:
             run.error = record
             run.state = "failed"
+    finally:
+        run.done.set()
 
 
 def _load(arg: Any) -> Dict[str, Any]:
@@ -517,6 +520,21 @@ def poll(arg: Any) -> str:
         }
         run.metrics, run.logs = [], []
     return json.dumps(status, default=_json_default)
+
+
+def wait(arg: Any) -> str:
+    """poll(), but first block up to timeoutMs (at most 5 s) for the run to end.
+
+    The worker calls this instead of sleeping between polls, so a short job's end is seen
+    within a millisecond rather than a poll interval later.
+    """
+    payload = _load(arg)
+    run = _get_run(payload)
+    timeout_ms = float(payload.get("timeoutMs", 0))
+    if not 0 <= timeout_ms <= 5000:
+        raise ValueError("timeoutMs must be between 0 and 5000")
+    run.done.wait(timeout_ms / 1000.0)
+    return poll(payload)
 
 
 def _json_default(value: Any) -> Any:

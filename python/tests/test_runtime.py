@@ -132,3 +132,14 @@ def test_evaluate_run(tmp_path):
     assert status["state"] == "succeeded", status["error"]
     assert "2" in status["result"]["report"]["models"]["t"]["budgets"]
     assert os.path.exists(os.path.join(tmp_path, "ev", "report.json"))
+
+
+def test_wait_returns_as_soon_as_the_run_ends(tmp_path):
+    run_id = call(runtime.start, spec("sample", tmp_path, "w1", sample_config()))["runId"]
+    status = call(runtime.wait, {"runId": run_id, "timeoutMs": 5000})
+    while status["state"] == "running":  # a slow machine: the 5 s cap can pass first
+        status = call(runtime.wait, {"runId": run_id, "timeoutMs": 5000})
+    assert status["state"] == "succeeded" and status["result"]["tokens"]
+    assert call(runtime.wait, {"runId": run_id, "timeoutMs": 5000})["state"] == "succeeded", "a finished run answers with its final state"
+    with pytest.raises(ValueError, match="timeoutMs"):
+        runtime.wait(json.dumps({"runId": run_id, "timeoutMs": 60000}))

@@ -181,10 +181,11 @@ export class FsdfmWorker {
     })
     let cancelSent = false
     let status: RunStatus
-    // Poll quickly at first (short sample jobs finish in well under a second), then back off to FSDFM_POLL_MS.
-    for (let delay = Math.min(20, config.FSDFM_POLL_MS); ; delay = Math.min(delay * 2, config.FSDFM_POLL_MS)) {
+    // `wait` returns as soon as the run ends, else after FSDFM_POLL_MS with the progress so far:
+    // a short job's end costs no poll interval, a long job is still looked at regularly.
+    for (let first = true; ; first = false) {
       try {
-        status = await this.bridge.call<RunStatus>('poll', { runId })
+        status = await this.bridge.call<RunStatus>('wait', { runId, timeoutMs: first ? 0 : config.FSDFM_POLL_MS })
       } catch (err) {
         if (err instanceof PythonDiedError) {
           await this.bridge.ensureAlive().catch(() => {})
@@ -210,7 +211,6 @@ export class FsdfmWorker {
           this.log(`job ${job.id}: cancel sent to python`)
         }
       }
-      await sleep(delay)
     }
     await this.bridge.call('forget', { runId }).catch(() => {})
 
