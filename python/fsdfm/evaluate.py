@@ -4,7 +4,7 @@
 `<work_dir>/report.json`:
 
     {"models": {name: {"kind", "checkpoint", "step", "seqLen",
-                       "budgets": {"8": {"genPpl": {"ngram3": x}, "entropy": e,
+                       "budgets": {"8": {"genPpl": {"ngram3": x}, "genPplStdErr": {"ngram3": se}, "entropy": e,
                                          "wallSeconds": s, "tokensPerSecond": r}, ...},
                        "elbo": ppl_bound, "elboNats": nats_per_token, "elboStepSize": h,
                        "infillAccuracy": a, "infill": {"steps", "fraction", "genPpl"}}},
@@ -51,8 +51,12 @@ def student_step_size(meta: Dict[str, Any]) -> Optional[float]:
 
 
 def judge_tokens(judges: List[Judge], tokens: torch.Tensor) -> Dict[str, Any]:
+    """Mean per-sample perplexity under each judge, its standard error over the samples
+    (std / sqrt(n); 0 for one sample), and the mean per-sample unigram entropy."""
+    ppl = {j.name: np.asarray(j.perplexities(tokens), dtype=np.float64) for j in judges}
     return {
-        "genPpl": {j.name: float(np.mean(j.perplexities(tokens))) for j in judges},
+        "genPpl": {name: float(v.mean()) for name, v in ppl.items()},
+        "genPplStdErr": {name: float(v.std(ddof=1) / math.sqrt(v.size)) if v.size > 1 else 0.0 for name, v in ppl.items()},
         "entropy": float(np.mean(unigram_entropy(tokens))),
     }
 

@@ -77,10 +77,38 @@ def test_evaluate_writes_the_full_report(tmp_path):
         entry = report["models"][name]
         assert set(entry["budgets"]) == {"1", "4"}
         for row in entry["budgets"].values():
-            assert set(row) == {"genPpl", "entropy", "wallSeconds", "tokensPerSecond"}
+            assert set(row) == {"genPpl", "genPplStdErr", "entropy", "wallSeconds", "tokensPerSecond"}
             assert all(v > 1 for v in row["genPpl"].values()) and row["tokensPerSecond"] > 0
         assert entry["elbo"] > 1 and 0 <= entry["infillAccuracy"] <= 1
         assert entry["infill"]["steps"] == 4
     assert report["models"]["student"]["elboStepSize"] == 0.125
     assert report["models"]["teacher"]["elboStepSize"] is None
     assert out["artifacts"][0]["kind"] == "report"
+
+
+def test_arm_judge_own_generation_is_timed_at_the_reference_length(tmp_path):
+    dataset = make_dataset(tmp_path)
+    teacher = pretrain(parse_config("pretrain", pretrain_config(steps=2)), dataset_dir=dataset, work_dir=str(tmp_path / "t"))
+    arm = pretrain(parse_config("pretrain", pretrain_config(steps=2, modelType="arm")), dataset_dir=dataset, work_dir=str(tmp_path / "a"))
+    base = {"models": [{"name": "teacher", "checkpoint": teacher["checkpoint"]}], "stepBudgets": [2], "samples": 3, "batchSize": 2,
+            "elbo": False, "infill": False}
+    with_arm = dict(base, judges=[{"kind": "ngram", "order": 2}, {"kind": "arm", "checkpoint": arm["checkpoint"]}])
+    report = evaluate(parse_config("evaluate", with_arm), dataset_dir=dataset, work_dir=str(tmp_path / "e1"))["report"]
+    own = report["reference"]["armJudge"]
+    assert own["seqLen"] == 16 and own["steps"] == 15
+    assert set(own["genPpl"]) == {"ngram2", "arm"} and own["entropy"] > 0
+    assert own["wallSeconds"] > 0 and own["tokensPerSecond"] == pytest.approx(3 * 16 / own["wallSeconds"])
+    without = evaluate(parse_config("evaluate", dict(base, judges=[{"kind": "ngram", "order": 2}])), dataset_dir=dataset, work_dir=str(tmp_path / "e2"))
+    assert "armJudge" not in without["report"]["reference"]
+
+
+def test_judge_tokens_reports_the_standard_error_of_the_mean_perplexity():
+    from fsdfm.evaluate import judge_tokens
+
+    judge = NGramJudge(2, 12).fit(markov_tokens(2000, 12))
+    tokens = torch.from_numpy(markov_tokens(5 * 16, 12, seed=3).reshape(5, 16))
+    ppl = np.array(judge.perplexities(tokens))
+    row = judge_tokens([judge], tokens)
+    assert row["genPpl"]["ngram2"] == pytest.approx(ppl.mean())
+    assert row["genPplStdErr"]["ngram2"] == pytest.approx(ppl.std(ddof=1) / np.sqrt(5))
+    assert judge_tokens([judge], tokens[:1])["genPplStdErr"]["ngram2"] == 0.0
