@@ -1,6 +1,5 @@
 // The error catalogue: every error the api answers with has a stable `code` (tests and clients
 // match on it, never on the message) and one JSON shape.
-import createError from '@fastify/error'
 import { Type, type Static } from 'typebox'
 
 export const FieldProblem = Type.Object({
@@ -31,17 +30,6 @@ export class InvalidSpecError extends Error {
   }
 }
 
-export const NotFound = createError<[string, string]>('not_found', '%s %s not found', 404)
-export const Conflict = createError<[string]>('conflict', '%s', 409)
-export const ArtifactMissing = createError<[string]>('artifact_missing', 'artifact file is gone from the artifact store: %s', 410)
-
 export function errorBody(code: string, message: string, details?: FieldProblem[]): ErrorBody {
   return { error: details ? { code, message, details } : { code, message } }
-}
-
-/** Responses every route may give besides its success, for the OpenAPI document. */
-export const errorResponses = {
-  400: ErrorBody,
-  404: ErrorBody,
-  500: ErrorBody,
 }
