@@ -3,8 +3,11 @@
 //     FSDFM_URL=http://127.0.0.1:8080 node --import tsx examples/sweep.ts
 //
 // Builds a tiny Brown dataset and a tiny teacher, sweeps the distillation learning rate and
-// EMA decay with ASHA early stopping, then sweeps the sampler on the best student, and prints
-// the best configuration of each. The response types are the service's own (type-only imports).
+// EMA decay with ASHA early stopping, then sweeps the solver on the best student at a fixed
+// budget of 8 steps with evaluate jobs, optimising the judged generative perplexity at 8 steps
+// (objective genPpl, at 8; the samples' entropy is shown beside it, and the temperature stays
+// at 1, since a lower one wins on perplexity by sharpening alone), and prints the best
+// configuration of each. The response types are the service's own (type-only imports).
 import type { JobView } from '../src/schemas/views.ts'
 import type { SweepView } from '../src/sweeps/schemas.ts'
 
@@ -36,7 +39,7 @@ async function runJob(body: { kind: string; spec: Record<string, unknown> }): Pr
 const nonZero = (counts: Record<string, number>) => JSON.stringify(Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)))
 
 /** Submits a sweep (the body of POST /v1/sweeps; defaults are filled in by the service) and follows it to the end. */
-async function sweep(request: Record<string, unknown>): Promise<SweepView> {
+async function sweep(request: Record<string, unknown>, extra?: string): Promise<SweepView> {
   let s = await call<SweepView>('POST', '/v1/sweeps', request)
   let last = ''
   while (s.state === 'running') {
@@ -46,7 +49,9 @@ async function sweep(request: Record<string, unknown>): Promise<SweepView> {
     s = await call<SweepView>('GET', `/v1/sweeps/${s.id}`)
   }
   console.log(`  sweep ${s.id.slice(0, 8)} ${s.state}: ${nonZero(s.counts)}`)
-  console.table(s.trials.map((t) => ({ trial: t.index, state: t.state, [s.objective.metric]: t.objective, ...t.params, note: t.note ?? '' })))
+  console.table(
+    s.trials.map((t) => ({ trial: t.index, state: t.state, [s.objective.metric]: t.objective, ...(extra ? { [extra]: t.metrics[extra] } : {}), ...t.params, note: t.note ?? '' })),
+  )
   if (!s.best) throw new Error('no trial succeeded')
   console.log(`best trial ${s.best.index}: ${s.objective.metric} = ${s.best.objective?.toFixed(4)} with ${JSON.stringify(s.best.params)}`)
   return s
@@ -60,7 +65,7 @@ const teacher = await runJob({ kind: 'pretrain', spec: { ...train, model: { pres
 console.log('distillation sweep: lr x emaDecay, ASHA on train/loss')
 const distill = await sweep({
   name: 'example: distill lr',
-  base: { kind: 'distill', spec: { ...train, teacherJobId: teacher.id, steps: 24, gridPowers: 4, threshold: 0.0625, shortcut: 'heun' } },
+  base: { kind: 'distill', spec: { ...train, teacherJobId: teacher.id, steps: 24, gridPowers: 4, shortcut: 'heun' } },
   space: { lr: { logUniform: [1e-6, 1e-2] }, emaDecay: { choice: [0.99, 0.999] } },
   method: 'random',
   seed: 0,
@@ -70,15 +75,30 @@ const distill = await sweep({
   earlyStopping: { kind: 'asha', reductionFactor: 2, minResource: 4, maxResource: 24 },
 })
 
-console.log('sampler sweep on the best student: solver x steps x temperature')
-const sampler = await sweep({
-  name: 'example: sampler',
-  base: { kind: 'sample', spec: { checkpointJobId: distill.best!.jobId!, count: 8, batchSize: 8, seqLen: 32, seed: 1 } },
-  space: { solver: { choice: ['cumulative_scalar', 'dfm_euler', 'mixture_euler'] }, steps: { int: [1, 16] }, temperature: { uniform: [0.7, 1.2] } },
-  method: 'random',
-  seed: 0,
-  maxTrials: 6,
-  maxConcurrent: 2,
-  objective: { metric: 'sample/entropy', mode: 'max' },
-})
-console.log(`model cache hits: ${sampler.trials.filter((t) => t.metrics.cacheHit === true).length} of ${sampler.trials.length} trials`)
+console.log('sampler sweep on the best student at 8 steps: solver, judged generative perplexity')
+await sweep(
+  {
+    name: 'example: sampler',
+    base: {
+      kind: 'evaluate',
+      spec: {
+        datasetJobId: dataset.id,
+        models: [{ name: 'student', jobId: distill.best!.jobId! }],
+        judges: [{ kind: 'ngram', order: 3 }],
+        stepBudgets: [8],
+        samples: 16,
+        batchSize: 16,
+        seqLen: 32,
+        temperature: 1,
+        elbo: false,
+        infill: false,
+        seed: 1,
+      },
+    },
+    space: { solver: { grid: ['cumulative_scalar', 'dfm_euler', 'mixture_euler'] } },
+    method: 'grid',
+    maxConcurrent: 2,
+    objective: { metric: 'genPpl', mode: 'min', at: 8 },
+  },
+  'entropy@8',
+)

@@ -8,6 +8,7 @@ mapped onto ours by `normalize_config`; any other key is rejected with its name.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Tuple
 
@@ -19,6 +20,7 @@ __all__ = [
     "EvaluateConfig",
     "JudgeConfig",
     "EvalModelConfig",
+    "MatchEntropyConfig",
     "parse_config",
     "normalize_config",
     "ORIGINAL_KEYS",
@@ -26,7 +28,7 @@ __all__ = [
 ]
 
 SOLVERS = ("cumulative_scalar", "dfm_euler", "mixture_euler")
-MODEL_SPEC_KEYS = ("preset", "hidden", "blocks", "heads", "condDim", "dropout")
+MODEL_SPEC_KEYS = ("preset", "hidden", "blocks", "heads", "condDim", "dropout", "attentionBias")
 # Keys the TypeScript side puts in a spec that only matter there (ids resolved to paths).
 _TS_ONLY_KEYS = {"datasetJobId", "teacherJobId", "checkpointJobId", "prompt"}
 # Accepted in every kind: makes the job raise inside its thread (service failure tests).
@@ -50,7 +52,7 @@ class OptimConfig:
     beta1: float = 0.9
     beta2: float = 0.95
     eps: float = 1e-8
-    compile: bool = False  # torch.compile when available (PyTorch 2.x)
+    compile: Any = "auto"  # "auto" | True | False: torch.compile (_compat.resolve_compile)
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,11 @@ class PretrainConfig:
 @dataclass(frozen=True)
 class DistillConfig:
     optim: OptimConfig
-    shortcut: str = "rk4"
-    threshold: float = 2.0 ** -9
+    shortcut: str = "rk4"  # 'rk4' | 'heun' | 'rk4_reference' (teachers.SHORTCUT_METHODS)
+    threshold: Optional[float] = None  # h <= threshold takes the path loss; None: the smallest step 2^-P only
     grid_powers: int = 10
     ema_decay: float = 0.9995
-    time_eps: float = 1e-3
+    time_eps: float = 0.0  # t + h <= 1 - time_eps; 0 is the method's grid (1e-3 was our old default)
     debug_raise: Optional[str] = None
 
 
@@ -92,6 +94,7 @@ class SampleConfig:
     source: str = "mask"  # random-init models only
     fixed_tokens: Optional[Tuple[int, ...]] = None
     edit_mask: Optional[Tuple[int, ...]] = None
+    compile: Any = "auto"  # "auto" | True | False: torch.compile of the model (_compat.resolve_compile)
     debug_raise: Optional[str] = None
 
 
@@ -121,6 +124,18 @@ class EvalModelConfig:
 
 
 @dataclass(frozen=True)
+class MatchEntropyConfig:
+    """The entropy-matched control of an evaluation (evaluate.py's docstring)."""
+
+    model: str  # the model re-sampled at a matched temperature (e.g. the teacher)
+    target: str  # whose entropy it matches (e.g. the student) ...
+    target_steps: int = 8  # ... at this step budget
+    budgets: Tuple[int, ...] = (8,)  # where the control is sampled
+    tolerance: float = 0.005  # relative entropy mismatch accepted
+    max_evaluations: int = 4  # sample sets per budget spent on the search
+
+
+@dataclass(frozen=True)
 class EvaluateConfig:
     models: Tuple[EvalModelConfig, ...] = ()
     judges: Tuple[JudgeConfig, ...] = (JudgeConfig("ngram", 3),)
@@ -136,10 +151,20 @@ class EvaluateConfig:
     infill_fraction: float = 0.5
     infill_steps: Optional[int] = None  # default: the largest step budget <= 64
     seed: int = 0
+    comparisons: Tuple[Tuple[str, str], ...] = ()  # extra paired comparisons ("model@steps", "model@steps")
+    match_entropy: Optional[MatchEntropyConfig] = None
+    compile: Any = "auto"  # "auto" | True | False: torch.compile of the sampled models (_compat.resolve_compile)
     debug_raise: Optional[str] = None
 
 
 CONFIG_KINDS = ("pretrain", "distill", "sample", "evaluate")
+
+def _compile_setting(value: Any) -> Any:
+    """The `compile` option: "auto" (torch.compile on CUDA where it exists), true or false."""
+    if value == "auto" or isinstance(value, bool):
+        return value
+    raise ValueError(f'config.compile must be "auto", true or false, got {value!r}')
+
 
 # camelCase key -> (dataclass field, caster); OptimConfig keys shared by pretrain and distill.
 _OPTIM_KEYS = {
@@ -158,7 +183,7 @@ _OPTIM_KEYS = {
     "beta1": ("beta1", float),
     "beta2": ("beta2", float),
     "adamEps": ("eps", float),
-    "compile": ("compile", bool),
+    "compile": ("compile", _compile_setting),
 }
 
 
@@ -255,11 +280,13 @@ def _parse_distill(config: Mapping[str, Any]) -> DistillConfig:
     }
     kw, okw = _split("distill", config, own, optim=True)
     cfg = DistillConfig(optim=_optim("distill", okw, {"lr": 1e-4}), **kw)
-    _choice("shortcut", cfg.shortcut, ("rk4", "heun"))
-    if not 0 < cfg.threshold <= 1:
+    _choice("shortcut", cfg.shortcut, ("rk4", "heun", "rk4_reference"))
+    if cfg.threshold is not None and not 0 < cfg.threshold <= 1:
         raise ValueError(f"config.threshold must be in (0, 1], got {cfg.threshold}")
     if not 1 <= cfg.grid_powers <= 16:
         raise ValueError(f"config.gridPowers must be in [1, 16], got {cfg.grid_powers}")
+    if not 0 <= cfg.time_eps < 1:
+        raise ValueError(f"config.timeEps must be in [0, 1), got {cfg.time_eps}")
     return cfg
 
 
@@ -279,6 +306,7 @@ def _parse_sample(config: Mapping[str, Any]) -> SampleConfig:
         "fixedTokens": ("fixed_tokens", _tuple_of(int)),
         "editMask": ("edit_mask", _tuple_of(int)),
         "infill": ("_infill", str),
+        "compile": ("compile", _compile_setting),
     }
     kw, _ = _split("sample", config, own, optim=False)
     kw.pop("_infill", None)  # the template is resolved into fixedTokens/editMask by TypeScript
@@ -343,6 +371,63 @@ def _eval_models(value: Any) -> Tuple[EvalModelConfig, ...]:
     return tuple(models)
 
 
+_SAMPLE_SET = re.compile(r"^(.+)@([0-9]+)$")
+
+
+def _comparisons(value: Any) -> Tuple[Tuple[str, str], ...]:
+    out = []
+    for i, c in enumerate(value):
+        if not isinstance(c, Mapping) or set(c) != {"a", "b"}:
+            raise ValueError(f"config.comparisons[{i}] must be an object with keys a and b, got {c!r}")
+        for side in ("a", "b"):
+            if not isinstance(c[side], str) or not _SAMPLE_SET.match(c[side]):
+                raise ValueError(f"config.comparisons[{i}].{side} must be 'model@steps', got {c[side]!r}")
+        out.append((c["a"], c["b"]))
+    return tuple(out)
+
+
+def _match_entropy(value: Any) -> Optional[MatchEntropyConfig]:
+    if value is None:
+        return None
+    keys = {"model": "model", "target": "target", "targetSteps": "target_steps", "budgets": "budgets", "tolerance": "tolerance", "maxEvaluations": "max_evaluations"}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"config.matchEntropy must be an object, got {type(value).__name__}")
+    unknown = sorted(set(value) - set(keys))
+    if unknown:
+        raise ValueError(f"unknown key(s) in config.matchEntropy: {', '.join(unknown)}")
+    for required in ("model", "target"):
+        if not value.get(required):
+            raise ValueError(f"config.matchEntropy.{required} is required")
+    kw = {keys[k]: v for k, v in value.items() if v is not None}
+    if "budgets" in kw:
+        kw["budgets"] = tuple(int(b) for b in kw["budgets"])
+    m = MatchEntropyConfig(**kw)
+    if not m.budgets or any(b < 1 for b in m.budgets) or m.target_steps < 1:
+        raise ValueError("config.matchEntropy budgets and targetSteps must be positive integers")
+    if not 0 < m.tolerance < 1 or m.max_evaluations < 1:
+        raise ValueError("config.matchEntropy needs 0 < tolerance < 1 and maxEvaluations >= 1")
+    return m
+
+
+def _check_evaluate_names(cfg: "EvaluateConfig") -> None:
+    """Names in matchEntropy and comparisons refer to evaluated models and budgets."""
+    names = [m.name for m in cfg.models]
+    m = cfg.match_entropy
+    if m is not None:
+        for key, name in (("model", m.model), ("target", m.target)):
+            if names and name not in names:
+                raise ValueError(f"config.matchEntropy.{key} {name!r} is not one of the evaluated models {names}")
+        if m.target_steps not in cfg.step_budgets:
+            raise ValueError(f"config.matchEntropy.targetSteps {m.target_steps} is not one of stepBudgets {list(cfg.step_budgets)}")
+    sets = {f"{n}@{b}" for n in names for b in cfg.step_budgets}
+    if m is not None:
+        sets |= {f"{m.model}~matched@{b}" for b in m.budgets}
+    for i, pair in enumerate(cfg.comparisons):
+        for side, key in zip(("a", "b"), pair):
+            if names and key not in sets:
+                raise ValueError(f"config.comparisons[{i}].{side} {key!r} is not an evaluated model@steps")
+
+
 def _parse_evaluate(config: Mapping[str, Any]) -> EvaluateConfig:
     own = {
         "models": ("models", _eval_models),
@@ -359,6 +444,9 @@ def _parse_evaluate(config: Mapping[str, Any]) -> EvaluateConfig:
         "infillFraction": ("infill_fraction", float),
         "infillSteps": ("infill_steps", int),
         "seed": ("seed", int),
+        "compile": ("compile", _compile_setting),
+        "comparisons": ("comparisons", _comparisons),
+        "matchEntropy": ("match_entropy", _match_entropy),
     }
     kw, _ = _split("evaluate", config, own, optim=False)
     cfg = EvaluateConfig(**kw)
@@ -369,6 +457,7 @@ def _parse_evaluate(config: Mapping[str, Any]) -> EvaluateConfig:
         _positive(name, getattr(cfg, name))
     if not 0 < cfg.infill_fraction < 1:
         raise ValueError(f"config.infillFraction must be in (0, 1), got {cfg.infill_fraction}")
+    _check_evaluate_names(cfg)
     return cfg
 
 
@@ -460,8 +549,8 @@ def _flatten(prefix: str, value: Any, out: Dict[str, Any]) -> None:
 _KIND_KEYS = {
     "pretrain": set(_OPTIM_KEYS) | {"modelType", "model", "source", "schedulerExponent", "loss", "emaDecay", "timeEps"},
     "distill": set(_OPTIM_KEYS) | {"shortcut", "threshold", "gridPowers", "emaDecay", "timeEps"},
-    "sample": {"solver", "steps", "stepSizes", "temperature", "seed", "count", "batchSize", "seqLen", "model", "vocabSize", "source"},
-    "evaluate": {"solver", "temperature", "seed", "batchSize", "seqLen", "stepBudgets"},
+    "sample": {"solver", "steps", "stepSizes", "temperature", "seed", "count", "batchSize", "seqLen", "model", "vocabSize", "source", "compile"},
+    "evaluate": {"solver", "temperature", "seed", "batchSize", "seqLen", "stepBudgets", "compile"},
 }
 
 

@@ -2,10 +2,11 @@
 
 The student starts from the teacher's weights (new step-size layers fresh). Per example a
 step size h is drawn from {2^0 .. 2^-P} with weights {1 .. 2^P} (the smallest step gets
-about half), and t uniformly on {k / 2^P} with t + h <= 1 - eps. Examples with h <= the
-threshold learn the path loss against the data and cost no teacher evaluation; the others
-learn forward KL(shortcut teacher from the EMA student || student). Training itself is
-`train.run_training`, the same loop as pre-training.
+about half), and t uniformly on {k / 2^P} with t + h <= 1, so the last step of every N-step
+sampler, (t = 1 - h, h), is trained too. Examples with h <= the threshold (default: the
+smallest step 2^-P alone, as in the method) learn the path loss against the data and cost no
+teacher evaluation; the others learn forward KL(shortcut teacher from the EMA student ||
+student). Training itself is `train.run_training`, the same loop as pre-training.
 """
 from __future__ import annotations
 
@@ -13,21 +14,29 @@ import dataclasses
 import threading
 from typing import Any, Dict, Optional, Tuple
 
+import numpy as np
 import torch
 import torch.nn as nn
 
+from ._compat import to_device_async
 from .checkpoint import load_checkpoint, path_from_meta
 from .config import DistillConfig
 from .data import WindowSampler, open_dataset
 from .distributed import DistContext, init_from_env
 from .train import Objective, Reporter, TrainingJob, make_ema, run_training
 
-__all__ = ["sample_step_and_time", "student_objective", "student_from_teacher", "distill", "min_step_size"]
+__all__ = ["sample_step_and_time", "student_objective", "student_from_teacher", "distill", "min_step_size", "path_loss_threshold"]
 
 
 def min_step_size(grid_powers: int) -> float:
     """The smallest step of the grid, the h a student's ELBO is evaluated with."""
     return 2.0 ** -grid_powers
+
+
+def path_loss_threshold(threshold: Optional[float], grid_powers: int) -> float:
+    """Step sizes h <= this learn the path loss. None means the smallest grid step alone
+    (the method's "h below 2^-9" on the 2^-10 grid, and the same rule on any other grid)."""
+    return min_step_size(grid_powers) if threshold is None else float(threshold)
 
 
 def sample_step_and_time(
@@ -36,7 +45,9 @@ def sample_step_and_time(
     """Per-example (h, t), both (B,) float32.
 
     h = 2^-k with P(k) proportional to 2^k, k = 0..P; t = j / 2^P with j uniform among the
-    grid points satisfying t + h <= 1 - eps (h = 1 has none and takes t = 0).
+    grid points satisfying t + h <= 1 - eps (where none does, as for h = 1 with eps > 0,
+    t = 0). The method's grid is eps = 0; eps > 0 leaves out the pair (1 - h, h), the last
+    step of an N-step sampler (kept as an ablation of the grid this code used before).
     """
     n = 2 ** grid_powers
     weights = torch.pow(2.0, torch.arange(grid_powers + 1, dtype=torch.float64, device=device))
@@ -53,26 +64,36 @@ def student_objective(
     ema: nn.Module,
     *,
     shortcut: str = "rk4",
-    threshold: float = 2.0 ** -9,
+    threshold: Optional[float] = None,
     grid_powers: int = 10,
-    time_eps: float = 1e-3,
+    time_eps: float = 0.0,
     counters: Optional[Dict[str, int]] = None,
 ) -> Objective:
     """The FS-DFM distillation loss for one micro-batch (mean over examples).
 
-    `counters`, when given, accumulates how many examples took each branch.
+    `threshold`: see `path_loss_threshold` (None: the smallest step alone). `counters`, when
+    given, accumulates how many examples took each branch.
     """
+    threshold = path_loss_threshold(threshold, grid_powers)
     from .losses import forward_kl, generalized_kl_loss
     from .teachers import shortcut_teacher_logits
 
+    # (h, t) are drawn on the host, so the host knows which examples take which branch
+    # without asking the device (nonzero() on a device tensor waits for everything queued).
+    # On CPU that is `generator` itself; for a device generator, a CPU generator of our own
+    # (run_training seeds it and saves it with the checkpoint: `host_generators`).
+    host_generator = torch.Generator()
+
     def objective(model: nn.Module, x1: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         batch = x1.size(0)
-        h, t = sample_step_and_time(batch, grid_powers, time_eps, generator, x1.device)  # (B,), (B,)
+        draw = generator if generator.device.type == "cpu" else host_generator
+        h_host, t_host = sample_step_and_time(batch, grid_powers, time_eps, draw, torch.device("cpu"))  # (B,), (B,)
+        h, t = to_device_async(h_host, x1.device), to_device_async(t_host, x1.device)
         x_t = path.sample_xt(x1, t, generator)  # (B, L)
         logits = model(x_t, t, h)  # (B, L, O)
-        small = h <= threshold
-        path_idx = small.nonzero(as_tuple=True)[0]
-        teach_idx = (~small).nonzero(as_tuple=True)[0]
+        small = (h_host <= threshold).numpy()  # host memory
+        path_idx = to_device_async(torch.from_numpy(np.flatnonzero(small)), x1.device)
+        teach_idx = to_device_async(torch.from_numpy(np.flatnonzero(~small)), x1.device)
         total = logits.new_zeros((), dtype=torch.float32)
         if path_idx.numel():
             loss = generalized_kl_loss(logits[path_idx], x1[path_idx], x_t[path_idx], t[path_idx], path)
@@ -88,6 +109,7 @@ def student_objective(
             counters["teacher"] = counters.get("teacher", 0) + int(teach_idx.numel())
         return total / batch
 
+    objective.host_generators = {"schedule": host_generator}  # type: ignore[attr-defined]
     return objective
 
 
@@ -162,7 +184,7 @@ def distill(
             "schedulerExponent": teacher_meta["schedulerExponent"],
             "config": dict(raw_config or {}),
             "gridPowers": cfg.grid_powers,
-            "threshold": cfg.threshold,
+            "threshold": path_loss_threshold(cfg.threshold, cfg.grid_powers),
             "minStepSize": min_step_size(cfg.grid_powers),
             "teacherCheckpoint": teacher_checkpoint,
             "dataset": dataset.path,

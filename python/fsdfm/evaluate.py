@@ -10,7 +10,27 @@
                        "infillAccuracy": a, "infill": {"steps", "fraction", "genPpl"}}},
      "reference": {"validation": {"genPpl": {...}, "entropy": e},
                    "armJudge": {"genPpl", "entropy", "wallSeconds", "tokensPerSecond", "seqLen", "steps"}},
+     "paired": [{"a": "student@8", "b": "teacher@8", "judge", "n", "meanA", "meanB",
+                 "diff", "diffCi95", "diffExcludesZero", "ratio", "ratioCi95", "ratioExcludesOne"}, ...],
      "judges": ["ngram3", ...], ...}
+
+and `<work_dir>/per_sample.json`, every generated sample's perplexity under each judge and
+its unigram entropy, keyed "model@steps", for paired analyses of one's own.
+
+Paired comparisons: every budget of every model reuses the same seed, so sample i of
+"student@8" and of "teacher@8" (or of "teacher@256") share their noise stream, and the
+difference of the two per-sample perplexities is the natural unit. For each pair the report
+gives the difference of the means with a 95% paired t-interval and the ratio of the means with
+a 95% paired bootstrap interval (resampling sample indices), and says whether each interval
+excludes 0 (difference) or 1 (ratio). By default: each model against the first at every
+budget, each model's budgets against its largest, and the entropy-matched control below
+against its target; `comparisons` adds more.
+
+Entropy-matched control (`matchEntropy`): lower-entropy text scores better under any judge, so
+a model that only samples sharper would look better. The control re-samples `model` at the
+temperature whose samples have the mean entropy of `target` at `targetSteps` (a secant search
+on the temperature, each try a full set of samples with the same seed), at each of `budgets`,
+and reports it as the model `<model>~matched` with the temperature used per budget.
 
 An ARM model is evaluated with one "budget" (its L - 1 decoding steps) and an exact
 validation perplexity in place of the bound. With an ARM judge, `reference.armJudge` is that
@@ -26,7 +46,7 @@ import os
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -37,7 +57,19 @@ from .data import open_dataset, validation_batches
 from .judges import ArmJudge, Judge, build_judges, unigram_entropy
 from .train import Cancelled, Reporter
 
-__all__ = ["evaluate", "elbo_bound", "infill_accuracy", "generate_batches", "judge_tokens", "student_step_size"]
+__all__ = [
+    "evaluate",
+    "elbo_bound",
+    "infill_accuracy",
+    "generate_batches",
+    "judge_tokens",
+    "judge_samples",
+    "paired_comparison",
+    "match_temperature",
+    "student_step_size",
+]
+
+MATCHED_SUFFIX = "~matched"
 
 
 def student_step_size(meta: Dict[str, Any]) -> Optional[float]:
@@ -50,15 +82,141 @@ def student_step_size(meta: Dict[str, Any]) -> Optional[float]:
     return 2.0 ** -int(powers)
 
 
-def judge_tokens(judges: List[Judge], tokens: torch.Tensor) -> Dict[str, Any]:
-    """Mean per-sample perplexity under each judge, its standard error over the samples
-    (std / sqrt(n); 0 for one sample), and the mean per-sample unigram entropy."""
-    ppl = {j.name: np.asarray(j.perplexities(tokens), dtype=np.float64) for j in judges}
+def judge_samples(judges: List[Judge], tokens: torch.Tensor) -> Dict[str, np.ndarray]:
+    """Per-sample perplexity under each judge (keyed by judge name) and per-sample unigram
+    entropy (key "entropy"), each (N,) float64."""
+    out = {j.name: np.asarray(j.perplexities(tokens), dtype=np.float64) for j in judges}
+    out["entropy"] = np.asarray(unigram_entropy(tokens), dtype=np.float64)
+    return out
+
+
+def _summary(per_sample: Dict[str, np.ndarray]) -> Dict[str, Any]:
+    ppl = {name: v for name, v in per_sample.items() if name != "entropy"}
     return {
         "genPpl": {name: float(v.mean()) for name, v in ppl.items()},
         "genPplStdErr": {name: float(v.std(ddof=1) / math.sqrt(v.size)) if v.size > 1 else 0.0 for name, v in ppl.items()},
-        "entropy": float(np.mean(unigram_entropy(tokens))),
+        "entropy": float(per_sample["entropy"].mean()),
     }
+
+
+def judge_tokens(judges: List[Judge], tokens: torch.Tensor) -> Dict[str, Any]:
+    """Mean per-sample perplexity under each judge, its standard error over the samples
+    (std / sqrt(n); 0 for one sample), and the mean per-sample unigram entropy."""
+    return _summary(judge_samples(judges, tokens))
+
+
+# t_{0.975} for 1..30 degrees of freedom (standard tables); beyond, an expansion does.
+_T975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+    2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)
+
+
+def _t_quantile_975(df: int) -> float:
+    """The 0.975 quantile of Student's t with `df` degrees of freedom (no scipy here): a table
+    up to 30, then the Cornish-Fisher expansion around the normal quantile (error < 1e-4)."""
+    z = 1.959963984540054
+    if df <= 0:
+        return math.inf
+    if df <= len(_T975):
+        return _T975[df - 1]
+    return (
+        z
+        + (z ** 3 + z) / (4 * df)
+        + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2)
+        + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * df ** 3)
+    )
+
+
+def paired_comparison(a: np.ndarray, b: np.ndarray, *, seed: int = 0, resamples: int = 2000) -> Dict[str, Any]:
+    """Paired statistics of a against b (sample i of each from the same seed): the difference
+    of the means with a 95% paired t-interval, and the ratio of the means with a 95% paired
+    bootstrap percentile interval (the same resampled indices for both; seeded)."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape or a.ndim != 1 or a.size == 0:
+        raise ValueError(f"paired samples must be two 1-d arrays of one length, got {a.shape} and {b.shape}")
+    n = a.size
+    d = a - b
+    out: Dict[str, Any] = {
+        "n": int(n),
+        "meanA": float(a.mean()),
+        "meanB": float(b.mean()),
+        "diff": float(d.mean()),
+        "ratio": float(a.mean() / b.mean()),
+        "diffCi95": None,
+        "ratioCi95": None,
+        "diffExcludesZero": False,
+        "ratioExcludesOne": False,
+    }
+    if n < 2:
+        return out
+    half = _t_quantile_975(n - 1) * float(d.std(ddof=1)) / math.sqrt(n)
+    lo, hi = out["diff"] - half, out["diff"] + half
+    idx = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    ratios = a[idx].mean(axis=1) / b[idx].mean(axis=1)
+    r_lo, r_hi = (float(q) for q in np.quantile(ratios, [0.025, 0.975]))
+    out.update(
+        diffCi95=[lo, hi], ratioCi95=[r_lo, r_hi], diffExcludesZero=bool(lo > 0 or hi < 0), ratioExcludesOne=bool(r_lo > 1 or r_hi < 1)
+    )
+    return out
+
+
+def match_temperature(
+    entropy_at: Callable[[float], float],
+    target: float,
+    *,
+    start: float,
+    start_entropy: Optional[float],
+    tolerance: float,
+    max_evaluations: int,
+    first_guess: Optional[float] = None,
+    bounds: Tuple[float, float] = (0.05, 5.0),
+) -> List[Tuple[float, float]]:
+    """Search the sampling temperature whose mean sample entropy is `target`.
+
+    `entropy_at(T)` generates a full set of samples at T (same seed each time) and returns
+    their mean entropy; `start_entropy`, when known, is the entropy at `start` (free). Stops
+    within `tolerance` (relative) or after `max_evaluations` calls. Steps: `first_guess` (e.g.
+    the temperature matched at another budget) or a guess that assumes the entropy moves by
+    half the relative change of the temperature, then the secant
+    through the two nearest tries (regula falsi once the target is bracketed), clamped to
+    `bounds`. Returns every try [(T, H), ...]; the caller keeps the closest.
+    """
+    tries: List[Tuple[float, float]] = []
+    calls = 0
+    if start_entropy is None:
+        start_entropy = entropy_at(start)
+        calls += 1
+    tries.append((start, start_entropy))
+    lo_b, hi_b = bounds
+
+    def close(h: float) -> bool:
+        return abs(h - target) <= tolerance * abs(target)
+
+    while calls < max_evaluations and not any(close(h) for _, h in tries):
+        below = [p for p in tries if p[1] < target]
+        above = [p for p in tries if p[1] > target]
+        if below and above:  # bracketed: interpolate between the nearest on each side
+            p = max(below, key=lambda q: q[1])
+            q = min(above, key=lambda q: q[1])
+        elif len(tries) >= 2:
+            p, q = sorted(tries, key=lambda r: abs(r[1] - target))[:2]
+        else:
+            p = q = tries[0]
+        if len(tries) == 1 and first_guess is not None:
+            nxt = first_guess
+        elif p[0] != q[0] and (q[1] - p[1]) / (q[0] - p[0]) > 0:
+            nxt = p[0] + (target - p[1]) * (q[0] - p[0]) / (q[1] - p[1])
+        else:  # one point, or a slope with the wrong sign (noise): the first-guess rule
+            t0, h0 = min(tries, key=lambda r: abs(r[1] - target))
+            nxt = t0 * (1.0 + 2.0 * (target - h0) / h0)
+        nxt = float(min(max(nxt, lo_b), hi_b))
+        if any(abs(nxt - t) < 1e-4 for t, _ in tries):
+            break
+        tries.append((nxt, entropy_at(nxt)))
+        calls += 1
+    return tries
 
 
 def _check_cancel(cancel: Optional[threading.Event]) -> None:
@@ -199,7 +357,12 @@ def evaluate(
         "createdAt": datetime.now(timezone.utc).isoformat(),
     }
     arm_judge = next((j for j in judges if isinstance(j, ArmJudge)), None)
-    total_units = len(cfg.models) * (len(cfg.step_budgets) + int(cfg.elbo) + int(cfg.infill)) + 1 + int(arm_judge is not None)
+    match = cfg.match_entropy
+    total_units = (
+        len(cfg.models) * (len(cfg.step_budgets) + int(cfg.elbo) + int(cfg.infill)) + 1 + int(arm_judge is not None)
+        + (len(match.budgets) if match is not None else 0)
+    )
+    per_sample: Dict[str, Dict[str, np.ndarray]] = {}  # "model@steps" -> per-sample scores
     done = 0
 
     def tick(what: str) -> None:
@@ -232,7 +395,9 @@ def evaluate(
             if dev.type == "cuda":
                 torch.cuda.synchronize(dev)
             wall = time.perf_counter() - start
-            row = judge_tokens(judges, tokens)
+            scores = judge_samples(judges, tokens)
+            per_sample[f"{m.name}@{steps}"] = scores
+            row = _summary(scores)
             row.update(wallSeconds=wall, tokensPerSecond=tokens.numel() / max(wall, 1e-9))
             entry["budgets"][str(steps)] = row
             reporter.metric(f"eval/{m.name}/genPpl", steps, row["genPpl"][judges[0].name])
@@ -264,6 +429,12 @@ def evaluate(
             tick(f"{m.name}: infill accuracy {entry['infillAccuracy']}")
         report["models"][m.name] = entry
 
+    if match is not None:
+        name, entry = _entropy_matched_control(cfg, match, judges, load, per_sample, report, dev, cancel, tick)
+        report["models"][name] = entry
+
+    report["paired"] = _paired_comparisons(cfg, report, per_sample, [j.name for j in judges])
+
     if arm_judge is not None:
         # The autoregressive baseline's own generation of the same length, for the speed column.
         _check_cancel(cancel)
@@ -288,4 +459,97 @@ def evaluate(
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(report, fh, indent=2)
     os.replace(tmp, report_path)
-    return {"report": report, "artifacts": [{"name": "report.json", "path": report_path, "kind": "report"}]}
+    samples_path = os.path.join(work_dir, "per_sample.json")
+    with open(samples_path + ".tmp", "w", encoding="utf-8") as fh:
+        json.dump({key: {k: v.tolist() for k, v in scores.items()} for key, scores in per_sample.items()}, fh)
+    os.replace(samples_path + ".tmp", samples_path)
+    return {
+        "report": report,
+        "artifacts": [
+            {"name": "report.json", "path": report_path, "kind": "report"},
+            {"name": "per_sample.json", "path": samples_path, "kind": "report"},
+        ],
+    }
+
+
+def _entropy_matched_control(cfg: EvaluateConfig, match, judges, load, per_sample, report, dev, cancel, tick):
+    """`match.model` re-sampled at the temperature that matches the entropy of
+    `match.target` at `match.target_steps`, at each of `match.budgets` (module docstring)."""
+    src = next(m for m in cfg.models if m.name == match.model)
+    model, path, meta = load(src.checkpoint)
+    if meta["kind"] == "arm":
+        raise ValueError(f"matchEntropy.model {match.model!r} must be a diffusion model (teacher or student), not an ARM")
+    seq_len = _model_seq_len(meta, cfg.seq_len)
+    target_key = f"{match.target}@{match.target_steps}"
+    target_h = float(per_sample[target_key]["entropy"].mean())
+    name = match.model + MATCHED_SUFFIX
+    entry: Dict[str, Any] = {
+        "kind": meta["kind"], "checkpoint": src.checkpoint, "step": meta.get("step"), "seqLen": seq_len,
+        "matchedTo": target_key, "targetEntropy": target_h, "budgets": {},
+    }
+    matched_t: Optional[float] = None  # the previous budget's: the curve moves little with the budget
+    for steps in match.budgets:
+        tried: Dict[float, Tuple[Dict[str, np.ndarray], float, int]] = {}
+
+        def entropy_at(temperature: float) -> float:
+            if dev.type == "cuda":
+                torch.cuda.synchronize(dev)
+            start = time.perf_counter()
+            tokens = generate_batches(
+                model, path, meta, count=cfg.samples, batch_size=cfg.batch_size, seq_len=seq_len, steps=steps,
+                solver=cfg.solver, temperature=temperature, seed=cfg.seed, device=dev, cancel=cancel,
+            )
+            if dev.type == "cuda":
+                torch.cuda.synchronize(dev)
+            scores = judge_samples(judges, tokens)
+            tried[temperature] = (scores, time.perf_counter() - start, tokens.numel())
+            return float(scores["entropy"].mean())
+
+        known = per_sample.get(f"{match.model}@{steps}")
+        if known is not None:  # the main evaluation already sampled this budget at cfg.temperature
+            main_row = report["models"][match.model]["budgets"][str(steps)]
+            tried[cfg.temperature] = (known, main_row["wallSeconds"], int(main_row["tokensPerSecond"] * main_row["wallSeconds"]))
+        tries = match_temperature(
+            entropy_at, target_h, start=cfg.temperature, start_entropy=None if known is None else float(known["entropy"].mean()),
+            tolerance=match.tolerance, max_evaluations=match.max_evaluations, first_guess=matched_t,
+        )
+        best_t, _ = min(tries, key=lambda r: abs(r[1] - target_h))
+        matched_t = best_t
+        scores, wall, n_tokens = tried[best_t]
+        per_sample[f"{name}@{steps}"] = scores
+        row = _summary(scores)
+        row.update(
+            temperature=best_t, search=[[t, h] for t, h in tries], wallSeconds=wall, tokensPerSecond=n_tokens / max(wall, 1e-9)
+        )
+        entry["budgets"][str(steps)] = row
+        tick(f"{name}: {steps} steps at temperature {best_t:.3f}: entropy {row['entropy']:.3f} (target {target_h:.3f}), genPpl {row['genPpl']}")
+    return name, entry
+
+
+def _paired_comparisons(cfg: EvaluateConfig, report, per_sample, judge_names: List[str]) -> List[Dict[str, Any]]:
+    """The default pairs and `cfg.comparisons` (module docstring), for every judge."""
+    models = report["models"]
+    diffusion = [n for n, e in models.items() if e["kind"] != "arm" and not n.endswith(MATCHED_SUFFIX)]
+    pairs: List[Tuple[str, str]] = []
+    if diffusion:
+        top = max(cfg.step_budgets)
+        for steps in cfg.step_budgets:
+            pairs += [(f"{n}@{steps}", f"{diffusion[0]}@{steps}") for n in diffusion[1:]]
+        for n in diffusion:
+            pairs += [(f"{n}@{steps}", f"{n}@{top}") for steps in cfg.step_budgets if steps != top]
+    match = cfg.match_entropy
+    if match is not None:
+        target = f"{match.target}@{match.target_steps}"
+        pairs += [(target, f"{match.model}{MATCHED_SUFFIX}@{steps}") for steps in match.budgets]
+    pairs += [tuple(p) for p in cfg.comparisons]
+    out: List[Dict[str, Any]] = []
+    for a, b in dict.fromkeys(pairs):  # ordered, without repeats
+        if a == b:
+            continue
+        if a not in per_sample or b not in per_sample:
+            missing = [k for k in (a, b) if k not in per_sample]
+            out.append({"a": a, "b": b, "error": f"not evaluated: {', '.join(missing)}"})
+            continue
+        for judge in judge_names:
+            out.append({"a": a, "b": b, "judge": judge, **paired_comparison(per_sample[a][judge], per_sample[b][judge], seed=cfg.seed)})
+    return out

@@ -30,9 +30,11 @@ __all__ = [
     "count_parameters",
     "count_parameters_from_config",
     "flops_per_token",
+    "PaddedLinear",
 ]
 
 MODEL_KINDS = ("teacher", "student", "arm")
+ATTENTION_BIASES = ("none", "local")
 _SINUSOID_DIM = 256
 
 
@@ -48,6 +50,9 @@ class ModelConfig:
     dropout: float = 0.1
     max_seq_len: int = 1024
     kind: str = "teacher"  # 'teacher' | 'student' | 'arm'
+    # DiT only: 'local' adds a symmetric distance penalty to the attention scores (see
+    # `local_attention_slopes`); 'none' is the paper's architecture.
+    attention_bias: str = "none"
 
     def __post_init__(self) -> None:
         if self.kind not in MODEL_KINDS:
@@ -63,6 +68,8 @@ class ModelConfig:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.attention_bias not in ATTENTION_BIASES:
+            raise ValueError(f"attention_bias must be one of {ATTENTION_BIASES}, got {self.attention_bias!r}")
 
     @property
     def head_dim(self) -> int:
@@ -88,7 +95,10 @@ PRESETS: Dict[str, Dict[str, int]] = {
     "1.7B": dict(hidden=2048, blocks=28, heads=32, cond_dim=128),
 }
 
-_SPEC_KEYS = {"preset": None, "hidden": "hidden", "blocks": "blocks", "heads": "heads", "condDim": "cond_dim", "dropout": "dropout"}
+_SPEC_KEYS = {
+    "preset": None, "hidden": "hidden", "blocks": "blocks", "heads": "heads", "condDim": "cond_dim", "dropout": "dropout",
+    "attentionBias": "attention_bias",
+}
 
 
 def model_config_from_spec(
@@ -140,8 +150,11 @@ def _apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torc
     return torch.cat((x1 * cos - x2 * sin, x1 * sin + x2 * cos), dim=-1)
 
 
-def _attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool, dropout_p: float) -> torch.Tensor:
-    """softmax(q k^T / sqrt(d)) v; causal masks key j > query i + (Lk - Lq) (cache offset)."""
+def _attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool, dropout_p: float, bias: Optional[torch.Tensor] = None
+) -> torch.Tensor:
+    """softmax(q k^T / sqrt(d) + bias) v; causal masks key j > query i + (Lk - Lq) (cache offset).
+    `bias` (H, Lq, Lk) is added to the scores (bidirectional models only)."""
     lq, lk = q.shape[-2], k.shape[-2]
     mask = None
     is_causal = False
@@ -151,12 +164,18 @@ def _attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool, 
         else:
             offset = lk - lq
             mask = torch.ones(lq, lk, dtype=torch.bool, device=q.device).tril(diagonal=offset)
+    if bias is not None:
+        if causal:
+            raise ValueError("an attention bias is for bidirectional attention only")
+        mask = bias.to(q.dtype)  # additive float mask
     if has_sdpa():
         return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p, is_causal=is_causal)
     scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(q.shape[-1]))  # (B, H, Lq, Lk)
     if is_causal:
         mask = torch.ones(lq, lk, dtype=torch.bool, device=q.device).tril()
-    if mask is not None:
+    if bias is not None:
+        scores = scores + mask
+    elif mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))
     weights = torch.softmax(scores.float(), dim=-1).to(q.dtype)
     if dropout_p > 0:
@@ -173,7 +192,13 @@ class SelfAttention(nn.Module):
         self.qkv = nn.Linear(cfg.hidden, 3 * cfg.hidden, bias=False)
         self.proj = nn.Linear(cfg.hidden, cfg.hidden, bias=False)
 
-    def forward(self, x: torch.Tensor, rope: Tuple[torch.Tensor, torch.Tensor], cache: Optional[Dict[str, torch.Tensor]] = None) -> torch.Tensor:
+    def forward(
+        self,
+        x: torch.Tensor,
+        rope: Tuple[torch.Tensor, torch.Tensor],
+        cache: Optional[Dict[str, torch.Tensor]] = None,
+        bias: Optional[torch.Tensor] = None,
+    ) -> torch.Tensor:
         b, l, d = x.shape
         q, k, v = self.qkv(x).view(b, l, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)  # each (B, H, L, Dh)
         q, k = _apply_rotary(q, *rope), _apply_rotary(k, *rope)
@@ -182,7 +207,7 @@ class SelfAttention(nn.Module):
                 k = torch.cat((cache["k"], k), dim=2)
                 v = torch.cat((cache["v"], v), dim=2)
             cache["k"], cache["v"] = k, v
-        y = _attention(q, k, v, self.causal, self.dropout if self.training else 0.0)  # (B, H, L, Dh)
+        y = _attention(q, k, v, self.causal, self.dropout if self.training else 0.0, bias)  # (B, H, L, Dh)
         return self.proj(y.transpose(1, 2).reshape(b, l, d))
 
 
@@ -209,6 +234,7 @@ class Block(nn.Module):
         cond: Optional[torch.Tensor] = None,  # (B, C)
         h_cond: Optional[torch.Tensor] = None,  # (B, C)
         cache: Optional[Dict[str, torch.Tensor]] = None,
+        bias: Optional[torch.Tensor] = None,  # (H, L, L) attention bias
     ) -> torch.Tensor:
         if self.adaLN_modulation is None:
             x = x + self.drop(self.attn(self.norm1(x), rope, cache))
@@ -216,7 +242,7 @@ class Block(nn.Module):
         if self.h_fuse is not None:
             cond = cond + self.h_fuse(h_cond)
         shift1, scale1, gate1, shift2, scale2, gate2 = self.adaLN_modulation(cond)[:, None, :].chunk(6, dim=-1)
-        x = x + gate1 * self.drop(self.attn(self.norm1(x) * (1 + scale1) + shift1, rope, cache))
+        x = x + gate1 * self.drop(self.attn(self.norm1(x) * (1 + scale1) + shift1, rope, cache, bias))
         return x + gate2 * self.drop(self.mlp(self.norm2(x) * (1 + scale2) + shift2))
 
 
@@ -234,6 +260,20 @@ class TimeEmbedder(nn.Module):
         args = (t.float() * 1000.0)[:, None] * freqs[None, :]
         features = torch.cat((args.cos(), args.sin()), dim=-1)
         return self.mlp(features.to(self.mlp[0].weight.dtype))
+
+
+def local_attention_slopes(heads: int) -> torch.Tensor:
+    """Per-head slopes m of the 'local' attention bias -m |i - j|: geometric from 1 down to
+    2^-(8 (H-1) / H) (1, 1/4, 1/16, 1/64 with 4 heads), so one head starts out attending to
+    its nearest neighbours and the last is almost uniform.
+
+    Why: a bidirectional DiT starts with near-uniform attention, so a position's neighbours
+    hold about 1/L of it and the model sits on a unigram plateau for a time that grows with L
+    before it discovers local structure (docs/results.md, issue 3). Biasing the scores by
+    distance from the start removes most of that plateau; rotary embeddings still carry the
+    relative positions. Off by default: the paper's model has no such bias.
+    """
+    return torch.pow(2.0, -8.0 * torch.arange(heads, dtype=torch.float32) / heads)
 
 
 def _batch_vector(value: Any, batch: int, device: torch.device, name: str) -> torch.Tensor:
@@ -254,6 +294,46 @@ def _init_weights(module: nn.Module) -> None:
         nn.init.normal_(module.weight, std=0.02)
 
 
+OUTPUT_PAD_MULTIPLE = 64
+
+
+class PaddedLinear(nn.Linear):
+    """The output layer, its weight padded to a multiple of 64 rows (50,258 -> 50,304).
+
+    Why: a GEMM whose N is not a multiple of 8 (16 bytes of bf16) misses the fast tensor-core
+    kernels, and 64 also fits their tiles. The padding rows are sliced off every output (the
+    logits have `logical_out` columns), so nothing can sample or train them, and state dicts
+    hold only the logical rows: checkpoints written before the padding load (the rows are
+    padded with zeros on load) and new ones load into unpadded code.
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, multiple: int = OUTPUT_PAD_MULTIPLE) -> None:
+        super().__init__(in_features, -(-out_features // multiple) * multiple, bias=bias)
+        self.logical_out = out_features
+
+    @property
+    def padding_rows(self) -> int:
+        return self.out_features - self.logical_out
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = F.linear(x, self.weight, self.bias)
+        return y[..., : self.logical_out] if self.padding_rows else y
+
+    def _save_to_state_dict(self, destination, prefix, keep_vars):  # type: ignore[override]
+        super()._save_to_state_dict(destination, prefix, keep_vars)
+        for name in ("weight", "bias"):
+            if destination.get(prefix + name) is not None and self.padding_rows:
+                destination[prefix + name] = destination[prefix + name][: self.logical_out]  # a view: loads write through
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):  # type: ignore[override]
+        for name in ("weight", "bias"):
+            value = state_dict.get(prefix + name)
+            if value is not None and self.padding_rows and value.shape[0] == self.logical_out:
+                pad = value.new_zeros((self.padding_rows,) + tuple(value.shape[1:]))
+                state_dict[prefix + name] = torch.cat((value, pad))  # load_state_dict passes a copy of the dict
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+
 class DiT(nn.Module):
     """Bidirectional denoiser: forward(x_t (B, L), t (B,), h (B,) | None) -> logits (B, L, K).
 
@@ -271,6 +351,10 @@ class DiT(nn.Module):
         self.student = cfg.kind == "student"
         self.embed = nn.Embedding(cfg.num_outputs, cfg.hidden)
         self.rotary = Rotary(cfg.head_dim)
+        if cfg.attention_bias == "local":  # not persistent: checkpoints stay the same either way
+            self.register_buffer("bias_slopes", local_attention_slopes(cfg.heads), persistent=False)
+        else:
+            self.bias_slopes = None
         self.t_embedder = TimeEmbedder(cfg.cond_dim)
         if self.student:
             self.h_embedder = TimeEmbedder(cfg.cond_dim)
@@ -280,7 +364,7 @@ class DiT(nn.Module):
         )
         self.norm_final = nn.LayerNorm(cfg.hidden)
         self.final_adaLN = nn.Linear(cfg.cond_dim, 2 * cfg.hidden)
-        self.output = nn.Linear(cfg.hidden, cfg.num_outputs)
+        self.output = PaddedLinear(cfg.hidden, cfg.num_outputs)
         self.apply(_init_weights)
         zero = [self.final_adaLN, self.output] + [blk.adaLN_modulation for blk in self.blocks]
         if self.student:
@@ -294,6 +378,11 @@ class DiT(nn.Module):
             nn.init.zeros_(layer.bias)
 
     def forward(self, x_t: torch.Tensor, t: Any, h: Any = None) -> torch.Tensor:
+        return self.output(self.forward_hidden(x_t, t, h))  # (B, L, K)
+
+    def forward_hidden(self, x_t: torch.Tensor, t: Any, h: Any = None) -> torch.Tensor:
+        """Everything but the output layer: (B, L, D), the input of `self.output`. The
+        sampler runs the output layer only on the positions that jump (sampling.py)."""
         if x_t.dim() != 2:
             raise ValueError(f"x_t must be (B, L), got shape {tuple(x_t.shape)}")
         b, l = x_t.shape
@@ -311,10 +400,14 @@ class DiT(nn.Module):
             cond = F.silu(t_emb)
         x = self.embed(x_t)  # (B, L, D)
         rope = self.rotary(l, device=x_t.device)
+        bias = None
+        if self.bias_slopes is not None:
+            pos = torch.arange(l, device=x_t.device, dtype=torch.float32)
+            bias = -self.bias_slopes[:, None, None] * (pos[:, None] - pos[None, :]).abs()  # (H, L, L)
         for blk in self.blocks:
-            x = blk(x, rope, cond, h_emb)
+            x = blk(x, rope, cond, h_emb, bias=bias)
         shift, scale = self.final_adaLN(cond)[:, None, :].chunk(2, dim=-1)
-        return self.output(self.norm_final(x) * (1 + scale) + shift)  # (B, L, K)
+        return self.norm_final(x) * (1 + scale) + shift  # (B, L, D)
 
 
 class ARM(nn.Module):
@@ -332,7 +425,7 @@ class ARM(nn.Module):
             Block(cfg, conditioned=False, causal=True, step_conditioned=False) for _ in range(cfg.blocks)
         )
         self.norm_final = nn.LayerNorm(cfg.hidden)
-        self.output = nn.Linear(cfg.hidden, cfg.num_outputs, bias=False)
+        self.output = PaddedLinear(cfg.hidden, cfg.num_outputs, bias=False)
         self.apply(_init_weights)
 
     def forward(self, x: torch.Tensor, caches: Optional[List[Dict[str, torch.Tensor]]] = None, offset: int = 0) -> torch.Tensor:
@@ -438,7 +531,12 @@ def load_weights_by_name(model: nn.Module, state_dict: Mapping[str, torch.Tensor
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+    """Parameters of the model as configured: the output layer's padding rows do not count."""
+    total = sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+    for m in model.modules():
+        if isinstance(m, PaddedLinear) and m.padding_rows and (m.weight.requires_grad or not trainable_only):
+            total -= m.padding_rows * (m.in_features + (1 if m.bias is not None else 0))
+    return total
 
 
 def _linear(n_in: int, n_out: int, bias: bool = True) -> int:

@@ -7,12 +7,21 @@ Every step has the signature
 where `t` and `h` are Python floats or per-example tensors of shape (B,). With
 p = softmax(logits / temperature) (the mask token, if any, excluded) and z = x_t[i], each
 variant only differs in the probability that position i leaves z; the destination is always
-drawn from p restricted to x != z. One fused kernel implements that:
+drawn from p restricted to x != z. One routine implements that for every variant:
 
 - the destination is a Gumbel-max draw over float32 scores with z (and the mask) excluded,
 - the jump decision is one uniform per position against the variant's jump probability,
 
-so no (B, L, K) one-hot or float64 copy is built and nothing synchronises with the host.
+taken a chunk of positions at a time, so the logits stay in their own dtype (bf16 under
+autocast) and float32 exists only for one chunk (`_compat.scratch_rows`); no (B, L, K) float32,
+float64 or one-hot copy is built, and nothing synchronises with the host.
+
+With a mask source the jump decision needs no logits at all: a masked position has p(z) = 0
+(the mask is never a target), so it leaves with a probability that depends on t and h only
+(`mask_leave_probability`), and unmasked positions never change. `sampling.generate` uses
+that to decide the jumps first and to run the output layer and the categorical draw
+(`draw_unmasked`) only for the positions that jump; `draw_unmask_steps` draws, for a whole
+generation at once, the step at which each position leaves the mask.
 
 Variants (rate to every x != z is g(t) p(x), g(t) = kappa'(t) / (1 - kappa(t))):
 
@@ -34,9 +43,10 @@ import math
 from fractions import Fraction
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
 import torch
 
-from ._compat import float64_supported
+from ._compat import float64_supported, scratch_rows
 from .path import MixturePath
 
 __all__ = [
@@ -51,6 +61,10 @@ __all__ = [
     "make_time_grid",
     "gumbel_argmax",
     "FINAL_TOLERANCE",
+    "LEAVE_PROBABILITY",
+    "mask_leave_probability",
+    "draw_unmask_steps",
+    "draw_unmasked",
 ]
 
 Time = Union[float, torch.Tensor]
@@ -114,23 +128,30 @@ def _jump_step(
     _check_step_inputs(x_t, logits, path)
     if not temperature > 0:
         raise ValueError(f"temperature must be > 0, got {temperature}")
-    batch = x_t.shape[0]
+    batch, length, k = logits.shape
     device = x_t.device
     t_ = _per_example(t, batch, device)
     h_ = _per_example(h, batch, device)
     final = (t_ + h_) >= 1.0 - FINAL_TOLERANCE  # (B, 1)
 
-    scores = logits.to(torch.float32, copy=True)  # (B, L, K) scratch
-    if temperature != 1.0:
-        scores.div_(temperature)
-    if path.mask_id is not None:
-        scores[..., path.mask_id] = -math.inf  # the mask is never a target
-    z = x_t.unsqueeze(-1)  # (B, L, 1)
-    log_pz = scores.gather(-1, z).squeeze(-1) - torch.logsumexp(scores, dim=-1)  # (B, L)
-    one_minus_pz = -torch.expm1(log_pz)  # exact 1 where z is the mask (log p = -inf)
-
-    scores.scatter_(-1, z, -math.inf)  # destination: p restricted to x != z
-    destination = gumbel_argmax(scores, generator)  # (B, L)
+    flat = logits.reshape(batch * length, k)  # a view, also of the padded output layer's slice
+    z = x_t.reshape(-1, 1)
+    one_minus_pz = torch.empty(batch * length, dtype=torch.float32, device=device)
+    destination = torch.empty(batch * length, dtype=torch.long, device=device)
+    chunk = scratch_rows(k, device)
+    for start in range(0, batch * length, chunk):
+        rows = slice(start, start + chunk)
+        scores = flat[rows].to(torch.float32, copy=True)  # (chunk, K): the only float32 scratch
+        if temperature != 1.0:
+            scores.div_(temperature)
+        if path.mask_id is not None:
+            scores[:, path.mask_id] = -math.inf  # the mask is never a target
+        log_pz = scores.gather(1, z[rows]).squeeze(1) - torch.logsumexp(scores, dim=1)
+        one_minus_pz[rows] = -torch.expm1(log_pz)  # exact 1 where z is the mask (log p = -inf)
+        scores.scatter_(1, z[rows], -math.inf)  # destination: p restricted to x != z
+        destination[rows] = gumbel_argmax(scores, generator)
+    one_minus_pz = one_minus_pz.view(batch, length)
+    destination = destination.view(batch, length)
 
     p_jump = jump_probability(one_minus_pz, t_, h_)
     p_jump = torch.where(final, one_minus_pz, p_jump)  # last step: x_1 ~ p
@@ -143,7 +164,7 @@ def _jump_step(
 
 def _exponential_jump(rate_integral: _RateIntegral, path: MixturePath):
     def probability(one_minus_pz: torch.Tensor, t: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-        hg = rate_integral(t, h, path).to(torch.float32)  # (B, 1)
+        hg = rate_integral(t, h, path).to(one_minus_pz.dtype)  # (B, 1)
         return -torch.expm1(-hg * one_minus_pz)
 
     return probability
@@ -157,28 +178,40 @@ def _cumulative_rate(t: torch.Tensor, h: torch.Tensor, path: MixturePath) -> tor
     return path.jump_log_survival_cumulative(t, h)
 
 
+def _poisson_jump(path: MixturePath):
+    def probability(one_minus_pz: torch.Tensor, t: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        any_event = -torch.expm1(-_euler_rate(t, h, path)).to(one_minus_pz.dtype)  # P(N >= 1), (B, 1)
+        return any_event * one_minus_pz
+
+    return probability
+
+
+# solver name -> path -> jump_probability(one_minus_pz, t (B, 1), h (B, 1)) of a non-final step.
+# The one definition of each variant's rule: the full step and the mask shortcut both use it.
+LEAVE_PROBABILITY: Dict[str, Callable[[MixturePath], Callable[..., torch.Tensor]]] = {
+    "cumulative_scalar": lambda path: _exponential_jump(_cumulative_rate, path),
+    "dfm_euler": lambda path: _exponential_jump(_euler_rate, path),
+    "mixture_euler": _poisson_jump,
+}
+
+
 def dfm_euler_step(x_t, logits, t, h, path, generator=None, temperature=1.0):
     """DFM Euler: jump with probability 1 - exp(-h g(t) (1 - p(z)))."""
-    return _jump_step(
-        x_t, logits, t, h, path, generator, temperature, jump_probability=_exponential_jump(_euler_rate, path)
-    )
+    return _jump_step(x_t, logits, t, h, path, generator, temperature, jump_probability=LEAVE_PROBABILITY["dfm_euler"](path))
 
 
 def cumulative_scalar_step(x_t, logits, t, h, path, generator=None, temperature=1.0):
     """FS-DFM cumulative scalar: jump with probability 1 - exp(-h gbar(t, h) (1 - p(z)))."""
     return _jump_step(
-        x_t, logits, t, h, path, generator, temperature, jump_probability=_exponential_jump(_cumulative_rate, path)
+        x_t, logits, t, h, path, generator, temperature, jump_probability=LEAVE_PROBABILITY["cumulative_scalar"](path)
     )
 
 
 def mixture_euler_step(x_t, logits, t, h, path, generator=None, temperature=1.0):
     """Poisson event counts: move with probability (1 - exp(-h g(t))) (1 - p(z))."""
-
-    def probability(one_minus_pz: torch.Tensor, t_: torch.Tensor, h_: torch.Tensor) -> torch.Tensor:
-        any_event = -torch.expm1(-_euler_rate(t_, h_, path)).to(torch.float32)  # P(N >= 1), (B, 1)
-        return any_event * one_minus_pz
-
-    return _jump_step(x_t, logits, t, h, path, generator, temperature, jump_probability=probability)
+    return _jump_step(
+        x_t, logits, t, h, path, generator, temperature, jump_probability=LEAVE_PROBABILITY["mixture_euler"](path)
+    )
 
 
 SOLVERS: Dict[str, StepFn] = {
@@ -193,6 +226,74 @@ def get_solver(name: str) -> StepFn:
         return SOLVERS[name]
     except KeyError:
         raise ValueError(f"unknown solver {name!r}; choose one of {sorted(SOLVERS)}") from None
+
+
+# -- the mask-source shortcut ------------------------------------------------------------------
+
+
+def mask_leave_probability(solver: str, t: float, h: float, path: MixturePath) -> float:
+    """P(a masked position leaves the mask) in one step of `solver` from t of size h.
+
+    The mask has p = 0 (never a target), so 1 - p(z) = 1 and the variant's rule depends on
+    t and h only; the step that reaches t = 1 unmasks every position. Computed on the host in
+    float64 by the same rule the full step applies (LEAVE_PROBABILITY).
+    """
+    get_solver(solver)
+    if path.mask_id is None:
+        raise ValueError("the leave probability without logits needs a mask source")
+    if t + h >= 1.0 - FINAL_TOLERANCE:
+        return 1.0
+    cpu = torch.device("cpu")
+    ones = torch.ones(1, 1, dtype=torch.float64)
+    p = LEAVE_PROBABILITY[solver](path)(ones, _per_example(t, 1, cpu), _per_example(h, 1, cpu))
+    return float(p.reshape(()).clamp(0.0, 1.0))
+
+
+def draw_unmask_steps(
+    leave: Sequence[float], shape: Tuple[int, ...], generator: Optional[torch.Generator] = None
+) -> np.ndarray:
+    """For every position, the index of the step at which it leaves the mask: int64 `shape`.
+
+    `leave[k]` is the probability that a position still masked at step k leaves then. One
+    uniform u per position and the inverse CDF of the leaving step give exactly the law of
+    independent per-step Bernoulli draws: P(step = k) = S_(k-1) - S_k with S_k the product of
+    (1 - leave[j]) for j <= k. len(leave) means "never" (only when no step has leave = 1).
+    Drawn on the host (`generator` must be a CPU generator, or None for the default one): the
+    schedule is host memory, so the sampler knows every step's positions without asking the
+    device.
+    """
+    if generator is not None and generator.device.type != "cpu":
+        raise ValueError("draw_unmask_steps needs a CPU generator")
+    survive = np.cumprod(1.0 - np.clip(np.asarray(leave, dtype=np.float64), 0.0, 1.0))
+    cdf = 1.0 - survive
+    u = torch.rand(tuple(shape), generator=generator, dtype=torch.float64).numpy()
+    return np.searchsorted(cdf, u, side="right").astype(np.int64)
+
+
+def draw_unmasked(
+    logits: torch.Tensor, path: MixturePath, generator: Optional[torch.Generator] = None, temperature: float = 1.0
+) -> torch.Tensor:
+    """Destinations of positions leaving the mask: a draw from softmax(logits / temperature)
+    with the mask excluded. logits (N, K) in any float dtype -> (N,) long.
+
+    The rows are the positions that jump, so this is the whole categorical work of a
+    mask-source step; float32 exists for one chunk of rows at a time.
+    """
+    if logits.dim() != 2 or logits.shape[-1] != path.num_outputs:
+        raise ValueError(f"logits must be (N, {path.num_outputs}), got {tuple(logits.shape)}")
+    if not temperature > 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    n, k = logits.shape
+    out = torch.empty(n, dtype=torch.long, device=logits.device)
+    chunk = scratch_rows(k, logits.device)
+    for start in range(0, n, chunk):
+        scores = logits[start : start + chunk].to(torch.float32, copy=True)
+        if temperature != 1.0:
+            scores.div_(temperature)
+        if path.mask_id is not None:
+            scores[:, path.mask_id] = -math.inf
+        out[start : start + chunk] = gumbel_argmax(scores, generator)
+    return out
 
 
 # -- deliberately simple reference (tests only) ------------------------------------------------

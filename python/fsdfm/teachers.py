@@ -10,7 +10,7 @@ from .solvers import cumulative_scalar_step
 
 __all__ = ["shortcut_teacher_logits", "SHORTCUT_METHODS"]
 
-SHORTCUT_METHODS = ("rk4", "heun")
+SHORTCUT_METHODS = ("rk4", "heun", "rk4_reference")
 Time = Union[float, torch.Tensor]
 
 
@@ -43,6 +43,12 @@ def shortcut_teacher_logits(
           (x_b restarts from x_t like RK4's third stage; x_c must sit at t + h, so it continues
           from x_b, the latest state at t + h/2.)
     heun: k1 at (x_t, t);  x_a = step(x_t, k1, t, h/2);  k2 at (x_a, t + h/2);  (k1 + k2) / 2
+    rk4_reference: the stage placement of the public reference code, for ablations only:
+          k1, x_a and k2 as rk4; x_b = step(x_a, k2, t + h/2, h/2) is a state at t + h but
+          k3 sees it labelled t + h/2; x_c = step(x_b, k3, t + h/2, h/2) advances it again and
+          k4 sees it labelled t + h. So k3 and k4 evaluate states off the path (at t = 0.25,
+          h = 0.5 on the linear path: masked fractions 0.25 and 0.125 where the path has 0.5
+          and 0.25). docs/method-notes.md has the measured effect.
     """
     if method not in SHORTCUT_METHODS:
         raise ValueError(f"shortcut method must be one of {SHORTCUT_METHODS}, got {method!r}")
@@ -64,7 +70,10 @@ def shortcut_teacher_logits(
     k2 = evaluate(x_a, mid)
     if method == "heun":
         return (k1 + k2) / 2
-    x_b = advance(x_t, k2, t)
+    if method == "rk4_reference":
+        x_b = advance(x_a, k2, mid)  # chained: really at t + h, labelled t + h/2 below
+    else:
+        x_b = advance(x_t, k2, t)
     k3 = evaluate(x_b, mid)
     x_c = advance(x_b, k3, mid)
     k4 = evaluate(x_c, t + h)

@@ -119,6 +119,62 @@ def _unwrap(model: nn.Module) -> nn.Module:
     return getattr(model, "_orig_mod", model)  # torch.compile
 
 
+def _pad_optimizer_state(optimizer: torch.optim.Optimizer) -> None:
+    """Optimiser moments saved before the output layer was padded (model.PaddedLinear) have
+    the logical row count; pad them with zeros to the parameter's shape so a run resumes."""
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            for key, value in list(optimizer.state.get(p, {}).items()):
+                if (
+                    isinstance(value, torch.Tensor) and value.dim() == p.dim() and value.dim() >= 1
+                    and value.shape[1:] == p.shape[1:] and value.shape[0] < p.shape[0]
+                ):
+                    pad = value.new_zeros((p.shape[0] - value.shape[0],) + tuple(value.shape[1:]))
+                    optimizer.state[p][key] = torch.cat((value, pad))
+
+
+class _StepStats:
+    """Each step's loss and gradient norm, on CUDA read one step late.
+
+    Reading them at once (`.tolist()`) makes the host wait for the device to finish the step
+    before it may queue the next one, so the device idles for the launch time of every step.
+    On CUDA they are copied to a pinned host buffer without blocking, and `ready` hands a
+    step's values over once the next step has been queued, when the device is (nearly) past
+    them. On CPU the host is the device and `ready` hands them over at once.
+    """
+
+    def __init__(self, device: torch.device) -> None:
+        self.cuda = device.type == "cuda"
+        self.queue: List[tuple] = []
+
+    def push(self, step: int, loss: torch.Tensor, grad_norm: torch.Tensor) -> None:
+        stats = torch.stack([loss.detach().float(), grad_norm.detach().float()])
+        if self.cuda:
+            host = torch.empty(2, dtype=torch.float32, pin_memory=True)
+            host.copy_(stats, non_blocking=True)
+            done = torch.cuda.Event()
+            done.record()
+            self.queue.append((step, host, done))
+        else:
+            self.queue.append((step, stats, None))
+
+    def ready(self) -> List[tuple]:
+        """(step, loss, grad_norm) of the steps that may be read now (waiting on none but
+        the step before the one just queued)."""
+        return [self._read(self.queue.pop(0)) for _ in range(len(self.queue) - (1 if self.cuda else 0))]
+
+    def flush(self) -> List[tuple]:
+        return [self._read(self.queue.pop(0)) for _ in range(len(self.queue))]
+
+    @staticmethod
+    def _read(entry: tuple) -> tuple:
+        step, host, done = entry
+        if done is not None:
+            done.synchronize()
+        loss, grad_norm = host.numpy().tolist()  # host memory: no device round trip
+        return step, float(loss), float(grad_norm)
+
+
 def run_training(
     job: TrainingJob,
     *,
@@ -141,6 +197,11 @@ def run_training(
     noise = torch.Generator(device=device)
     noise.manual_seed(optim.seed * 1_000_003 + 7919 * ctx.rank + 1)
     generators = {"noise": noise}
+    # An objective's own host-side generators (distill draws (h, t) on the host): seeded from
+    # the run's seed and saved with the checkpoint like `noise`.
+    for i, (name, g) in enumerate(sorted(getattr(job.objective, "host_generators", {}).items())):
+        g.manual_seed(optim.seed * 1_000_003 + 7919 * ctx.rank + 2 + i)
+        generators[f"objective.{name}"] = g
     step = 0
     if resume_from:
         ckpt = load_checkpoint(resume_from, map_location="cpu")
@@ -149,6 +210,7 @@ def run_training(
         model.load_state_dict(ckpt["model"])
         ema.load_state_dict(ckpt["ema"] if ckpt.get("ema") is not None else ckpt["model"])
         optimizer.load_state_dict(ckpt["optimizer"])
+        _pad_optimizer_state(optimizer)
         scheduler.load_state_dict(ckpt["scheduler"])
         job.sampler.load_state_dict(ckpt["dataPosition"])
         restore_rng_state(ckpt["rng"], generators)
@@ -160,8 +222,11 @@ def run_training(
         from torch.nn.parallel import DistributedDataParallel
 
         train_model = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
-    if optim.compile:
-        train_model = _compat.maybe_compile(train_model)
+    sync_model = train_model  # DDP's no_sync() lives here, not on the compiled wrapper
+    call_model: Any = train_model
+    if _compat.resolve_compile(optim.compile, device):  # "auto": on for CUDA with torch.compile
+        call_model = _compat.compile_callable(train_model, strict=optim.compile is True, log=reporter.log)
+        reporter.log(f"torch.compile: on ({'required' if optim.compile is True else 'auto'})")
     ckpt_path = os.path.join(job.work_dir, job.checkpoint_name)
 
     def checkpoint(at_step: int) -> None:
@@ -189,6 +254,38 @@ def run_training(
     run_start, run_start_step = time.perf_counter(), step
     last_loss = float("nan")
     cancelled = False
+    stats = _StepStats(device)
+
+    def report(done: tuple) -> None:
+        nonlocal last_loss, window_steps, window_start, window_losses
+        at, step_loss, grad_norm = done
+        last_loss = step_loss
+        window_losses.append(step_loss)
+        window_steps += 1
+        elapsed = time.perf_counter() - run_start
+        rate = tokens_per_step * (at - run_start_step) / max(elapsed, 1e-9)
+        reporter.progress(
+            {
+                "step": at,
+                "total": optim.steps,
+                "loss": step_loss,
+                "tokensPerSecond": rate,
+                "etaSeconds": (optim.steps - at) * elapsed / max(at - run_start_step, 1),
+            }
+        )
+        if at % optim.log_every == 0 or at == optim.steps:
+            now = time.perf_counter()
+            mean_loss = all_reduce_mean(sum(window_losses) / len(window_losses), ctx)
+            if ctx.is_main:
+                reporter.metric("train/loss", at, mean_loss)
+                reporter.metric("train/lr", at, lr_at[at])
+                reporter.metric("train/grad_norm", at, grad_norm)
+                reporter.metric("train/tokens_per_s", at, tokens_per_step * window_steps / max(now - window_start, 1e-9))
+                reporter.log(f"step {at}/{optim.steps} loss {mean_loss:.4f} lr {lr_at[at]:.3g}")
+            window_losses, window_steps, window_start = [], 0, now
+        del lr_at[at]
+
+    lr_at: Dict[int, float] = {}  # learning rate by step, kept until the step is reported
     model.train()
     while step < optim.steps:
         stop = cancel is not None and cancel.is_set()
@@ -205,10 +302,10 @@ def run_training(
         chunks = batch.tensor_split(optim.grad_accum)
         loss_sum = torch.zeros((), device=device)
         for i, chunk in enumerate(chunks):
-            sync = contextlib.nullcontext() if not ctx.enabled or i == len(chunks) - 1 else train_model.no_sync()
+            sync = contextlib.nullcontext() if not ctx.enabled or i == len(chunks) - 1 else sync_model.no_sync()
             with sync:
                 with _compat.autocast(device):
-                    loss = job.objective(train_model, chunk, noise) * (chunk.size(0) / batch.size(0))
+                    loss = job.objective(call_model, chunk, noise) * (chunk.size(0) / batch.size(0))
                 loss.backward()
             loss_sum += loss.detach().float()
         clip = optim.grad_clip if optim.grad_clip > 0 else float("inf")
@@ -217,34 +314,17 @@ def run_training(
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
         update_ema(ema, _unwrap(model), job.ema_decay)
-        step_loss, grad_norm = (float(v) for v in torch.stack([loss_sum, grad_norm_t.float()]).tolist())  # one sync
         step += 1
-        last_loss = step_loss
-        window_losses.append(step_loss)
-        window_steps += 1
-        elapsed = time.perf_counter() - run_start
-        rate = tokens_per_step * (step - run_start_step) / max(elapsed, 1e-9)
-        reporter.progress(
-            {
-                "step": step,
-                "total": optim.steps,
-                "loss": step_loss,
-                "tokensPerSecond": rate,
-                "etaSeconds": (optim.steps - step) * elapsed / max(step - run_start_step, 1),
-            }
-        )
-        if step % optim.log_every == 0 or step == optim.steps:
-            now = time.perf_counter()
-            mean_loss = all_reduce_mean(sum(window_losses) / len(window_losses), ctx)
-            if ctx.is_main:
-                reporter.metric("train/loss", step, mean_loss)
-                reporter.metric("train/lr", step, optimizer.param_groups[0]["lr"])
-                reporter.metric("train/grad_norm", step, grad_norm)
-                reporter.metric("train/tokens_per_s", step, tokens_per_step * window_steps / max(now - window_start, 1e-9))
-                reporter.log(f"step {step}/{optim.steps} loss {mean_loss:.4f} lr {optimizer.param_groups[0]['lr']:.3g}")
-            window_losses, window_steps, window_start = [], 0, now
+        lr_at[step] = optimizer.param_groups[0]["lr"]  # as logged before: the rate after this step's update
+        stats.push(step, loss_sum, grad_norm_t)
+        for done in stats.ready():
+            report(done)
         if step % optim.checkpoint_every == 0 and step < optim.steps:
+            for done in stats.flush():
+                report(done)
             checkpoint(step)
+    for done in stats.flush():
+        report(done)
     checkpoint(step)
     return {
         "finalStep": step,

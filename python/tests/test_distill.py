@@ -1,3 +1,5 @@
+import math
+
 import pytest
 import torch
 
@@ -21,16 +23,102 @@ def teacher(tmp_path_factory):
 
 def test_step_and_time_grid():
     g = torch.Generator().manual_seed(0)
-    h, t = sample_step_and_time(20000, 4, 1e-3, g, torch.device("cpu"))
+    h, t = sample_step_and_time(20000, 4, 0.0, g, torch.device("cpu"))
     grid = {2.0 ** -k for k in range(5)}
     assert set(h.tolist()) <= grid
     assert torch.all((t * 16) == torch.round(t * 16))  # t on the k/16 grid
-    below = h < 1
-    assert torch.all(t[below] + h[below] <= 1 - 1e-3 + 1e-7)
-    assert torch.all(t[~below] == 0)
+    assert torch.all(t + h <= 1)
+    assert torch.all(t[h == 1] == 0)
+    # every step size is trained at every grid time it fits, its last step t = 1 - h included
+    for k in range(5):
+        size = 2.0 ** -k
+        times = set((t[h == size] * 16).round().long().tolist())
+        assert times == set(range(int(16 * (1 - size)) + 1)), size
     # weights 1,2,4,8,16 over h = 1 .. 1/16: the smallest step gets 16/31 of the examples
     assert float((h == 1 / 16).float().mean()) == pytest.approx(16 / 31, abs=0.02)
     assert float((h == 1).float().mean()) == pytest.approx(1 / 31, abs=0.01)
+
+
+def test_a_positive_time_eps_leaves_out_the_last_step():
+    """The grid this code used before (kept as an ablation): t + h <= 1 - eps."""
+    h, t = sample_step_and_time(20000, 4, 1e-3, torch.Generator().manual_seed(0), torch.device("cpu"))
+    below = h < 1
+    assert torch.all(t[below] + h[below] <= 1 - 1e-3 + 1e-7)
+    assert not torch.any(torch.isclose(t[below] + h[below], torch.ones(())))
+    assert torch.all(t[~below] == 0)
+
+
+def _binomial_bound(p, n):
+    return 4 * math.sqrt(p * (1 - p) / n)  # 4 standard errors: a false alarm about 1 in 16,000 runs
+
+
+class _NoTeacher(torch.nn.Module):
+    """A stand-in EMA student: the shortcut teacher's forwards cost nothing and record (t, h)."""
+
+    def __init__(self, outputs):
+        super().__init__()
+        self.outputs = outputs
+        self.calls = []
+
+    def forward(self, x, t, h):
+        self.calls.append((t.clone(), h.clone()))
+        return torch.zeros(*x.shape, self.outputs)
+
+
+class _Uniform(torch.nn.Module):
+    """A student with one parameter, so the objective can run on many examples cheaply."""
+
+    def __init__(self, outputs):
+        super().__init__()
+        self.outputs = outputs
+        self.bias = torch.nn.Parameter(torch.zeros(outputs))
+
+    def forward(self, x, t, h):
+        return self.bias.expand(*x.shape, self.outputs)
+
+
+@pytest.mark.parametrize(
+    "spec,expected",
+    [
+        ({}, 1024 / 2047),  # the default: the smallest of 2^0 .. 2^-10 alone, about half
+        ({"gridPowers": 4}, 16 / 31),  # a custom grid: again its smallest step alone
+        ({"gridPowers": 4, "threshold": 0.125}, 24 / 31),  # an explicit threshold: h <= 2^-3
+        ({"threshold": 2.0 ** -9}, 1536 / 2047),  # 2^-9 explicitly: the old default's 75%
+    ],
+)
+def test_path_loss_fraction(spec, expected):
+    from fsdfm.path import MixturePath, PolynomialScheduler
+
+    cfg = parse_config("distill", spec)
+    path = MixturePath(PolynomialScheduler(), "mask", 8)
+    counters = {}
+    objective = student_objective(
+        path, _NoTeacher(path.num_outputs), shortcut=cfg.shortcut, threshold=cfg.threshold, grid_powers=cfg.grid_powers,
+        time_eps=cfg.time_eps, counters=counters,
+    )
+    n = 20000
+    objective(_Uniform(path.num_outputs), torch.randint(0, 8, (n, 2)), torch.Generator().manual_seed(0))
+    assert counters["path"] + counters["teacher"] == n
+    assert abs(counters["path"] / n - expected) <= _binomial_bound(expected, n)
+
+
+def test_the_default_trains_the_last_step_of_every_sampler():
+    """With the default config some shortcut-teacher examples end exactly at t + h = 1 (their
+    k4 is evaluated at t = 1), for every step size above the threshold."""
+    from fsdfm.path import MixturePath, PolynomialScheduler
+
+    cfg = parse_config("distill", {"gridPowers": 4})
+    path = MixturePath(PolynomialScheduler(), "mask", 8)
+    ema = _NoTeacher(path.num_outputs)
+    objective = student_objective(
+        path, ema, shortcut="rk4", threshold=cfg.threshold, grid_powers=cfg.grid_powers, time_eps=cfg.time_eps
+    )
+    objective(_Uniform(path.num_outputs), torch.randint(0, 8, (4000, 2)), torch.Generator().manual_seed(0))
+    k1, k4 = ema.calls[0], ema.calls[3]  # rk4: k1 at t, k4 at t + h, all conditioned on h/2
+    t, h = k1[0], 2 * k1[1]
+    assert torch.allclose(k4[0], t + h)
+    for size in (1.0, 0.5, 0.25, 0.125):
+        assert bool(((h == size) & (k4[0] == 1.0)).any()), size
 
 
 def test_student_starts_from_the_teacher(teacher):

@@ -112,3 +112,113 @@ def test_judge_tokens_reports_the_standard_error_of_the_mean_perplexity():
     assert row["genPpl"]["ngram2"] == pytest.approx(ppl.mean())
     assert row["genPplStdErr"]["ngram2"] == pytest.approx(ppl.std(ddof=1) / np.sqrt(5))
     assert judge_tokens([judge], tokens[:1])["genPplStdErr"]["ngram2"] == 0.0
+
+
+def test_t_quantile_matches_tables():
+    from fsdfm.evaluate import _t_quantile_975
+
+    for df, table in ((1, 12.706), (2, 4.303), (3, 3.182), (5, 2.571), (10, 2.228), (30, 2.042), (95, 1.985), (1000, 1.962)):
+        assert _t_quantile_975(df) == pytest.approx(table, abs=2e-3), df
+
+
+def test_paired_comparison():
+    from fsdfm.evaluate import paired_comparison
+
+    rng = np.random.default_rng(0)
+    base = rng.lognormal(4.0, 0.5, size=200)  # per-sample perplexities of b
+    a = base * 0.8 * rng.lognormal(0.0, 0.05, size=200)  # a: the same samples, 20% lower, a little noise
+    out = paired_comparison(a, base, seed=1)
+    assert out["n"] == 200 and out["ratio"] == pytest.approx(a.mean() / base.mean())
+    lo, hi = out["ratioCi95"]
+    assert lo < out["ratio"] < hi < 0.9 and out["ratioExcludesOne"]
+    d = a - base
+    assert out["diff"] == pytest.approx(d.mean())
+    assert out["diffCi95"][1] < 0 and out["diffExcludesZero"]
+    half = (out["diffCi95"][1] - out["diffCi95"][0]) / 2
+    assert half == pytest.approx(1.972 * d.std(ddof=1) / np.sqrt(200), rel=1e-3)
+    # pairing is what makes the interval narrow: shuffled, the same numbers no longer exclude 1 as tightly
+    same = paired_comparison(base, base, seed=1)
+    assert same["diff"] == 0 and not same["diffExcludesZero"] and not same["ratioExcludesOne"]
+    one = paired_comparison(a[:1], base[:1])
+    assert one["diffCi95"] is None and not one["ratioExcludesOne"]
+    with pytest.raises(ValueError):
+        paired_comparison(a, base[:10])
+
+
+def test_match_temperature_finds_the_target_entropy():
+    from fsdfm.evaluate import match_temperature
+
+    calls = []
+
+    def entropy_at(temp):  # a smooth, increasing entropy curve
+        calls.append(temp)
+        return 3.0 + 0.8 * np.log(temp)
+
+    target = 3.0 + 0.8 * np.log(0.83)
+    tries = match_temperature(entropy_at, target, start=1.0, start_entropy=3.0, tolerance=0.002, max_evaluations=6)
+    best_t, best_h = min(tries, key=lambda r: abs(r[1] - target))
+    assert abs(best_h - target) <= 0.002 * target and best_t == pytest.approx(0.83, abs=0.01)
+    assert tries[0] == (1.0, 3.0) and len(calls) == len(tries) - 1 <= 6  # the start entropy was free
+    # already matched: nothing is sampled
+    assert match_temperature(entropy_at, 3.0, start=1.0, start_entropy=3.0, tolerance=0.01, max_evaluations=3) == [(1.0, 3.0)]
+    # the budget of evaluations is kept, even when the entropy does not move at all
+    flat = []
+    tries = match_temperature(lambda t: flat.append(t) or 1.0, 2.0, start=1.0, start_entropy=None, tolerance=0.001, max_evaluations=3)
+    assert len(flat) <= 3 and len(tries) == len(flat)
+
+
+def test_evaluate_reports_paired_comparisons_and_an_entropy_matched_control(tmp_path):
+    dataset = make_dataset(tmp_path)
+    teacher = pretrain(parse_config("pretrain", pretrain_config(steps=3)), dataset_dir=dataset, work_dir=str(tmp_path / "t"))
+    student = distill(
+        parse_config("distill", {"steps": 2, "batchSize": 4, "seqLen": 16, "gridPowers": 3}),
+        dataset_dir=dataset, teacher_checkpoint=teacher["checkpoint"], work_dir=str(tmp_path / "s"),
+    )
+    config = {
+        "models": [{"name": "teacher", "checkpoint": teacher["checkpoint"]}, {"name": "student", "checkpoint": student["checkpoint"]}],
+        "judges": [{"kind": "ngram", "order": 2}],
+        "stepBudgets": [2, 4],
+        "samples": 6,
+        "batchSize": 6,
+        "elbo": False,
+        "infill": False,
+        "comparisons": [{"a": "student@2", "b": "teacher@4"}],
+        "matchEntropy": {"model": "teacher", "target": "student", "targetSteps": 2, "budgets": [2, 4], "maxEvaluations": 2, "tolerance": 0.001},
+    }
+    out = evaluate(parse_config("evaluate", config), dataset_dir=dataset, work_dir=str(tmp_path / "e"))
+    report = out["report"]
+    matched = report["models"]["teacher~matched"]
+    assert matched["matchedTo"] == "student@2"
+    assert matched["targetEntropy"] == pytest.approx(report["models"]["student"]["budgets"]["2"]["entropy"])
+    for steps in ("2", "4"):
+        row = matched["budgets"][steps]
+        assert 0.05 <= row["temperature"] <= 5 and 1 <= len(row["search"]) <= 3
+        assert row["search"][0] == [1.0, report["models"]["teacher"]["budgets"][steps]["entropy"]]  # the main run, free
+        best = min(row["search"], key=lambda r: abs(r[1] - matched["targetEntropy"]))
+        assert row["temperature"] == best[0] and row["entropy"] == pytest.approx(best[1])
+    pairs = {(p["a"], p["b"]): p for p in report["paired"]}
+    for key in [("student@2", "teacher@2"), ("student@4", "teacher@4"), ("teacher@2", "teacher@4"), ("student@2", "student@4"),
+                ("student@2", "teacher~matched@2"), ("student@2", "teacher~matched@4"), ("student@2", "teacher@4")]:
+        p = pairs[key]
+        assert p["judge"] == "ngram2" and p["n"] == 6 and len(p["diffCi95"]) == 2 and len(p["ratioCi95"]) == 2
+        assert isinstance(p["diffExcludesZero"], bool) and isinstance(p["ratioExcludesOne"], bool)
+    per_sample = json.load(open(os.path.join(tmp_path, "e", "per_sample.json")))
+    assert len(per_sample["teacher~matched@4"]["ngram2"]) == 6
+    assert np.mean(per_sample["student@2"]["ngram2"]) == pytest.approx(pairs[("student@2", "teacher@2")]["meanA"])
+    assert [a["name"] for a in out["artifacts"]] == ["report.json", "per_sample.json"]
+
+
+def test_evaluate_config_checks_the_names_it_compares():
+    models = [{"name": "teacher", "checkpoint": "t"}, {"name": "student", "checkpoint": "s"}]
+    ok = {"models": models, "stepBudgets": [8, 256], "matchEntropy": {"model": "teacher", "target": "student"},
+          "comparisons": [{"a": "student@8", "b": "teacher~matched@8"}]}
+    cfg = parse_config("evaluate", ok)
+    assert cfg.match_entropy.budgets == (8,) and cfg.comparisons == (("student@8", "teacher~matched@8"),)
+    for bad, message in (
+        ({"matchEntropy": {"model": "nobody", "target": "student"}}, "matchEntropy.model"),
+        ({"matchEntropy": {"model": "teacher", "target": "student", "targetSteps": 4}}, "targetSteps"),
+        ({"comparisons": [{"a": "student@16", "b": "teacher@8"}]}, "comparisons"),
+        ({"comparisons": [{"a": "student", "b": "teacher@8"}]}, "model@steps"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            parse_config("evaluate", {**ok, **bad})

@@ -208,3 +208,46 @@ def test_bf16_autocast_forward_and_sampling(gen):
         out = generate(student, path, batch_size=2, seq_len=8, steps=2, generator=gen)
     assert torch.isfinite(logits.float()).all()
     assert out.shape == (2, 8) and int(out.max()) < V
+
+
+def _sdpa_float_mask(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False):
+    """PyTorch 2.x semantics of F.scaled_dot_product_attention with an additive float mask."""
+    scores = q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5
+    if attn_mask is not None:
+        scores = scores + attn_mask
+    return scores.softmax(-1) @ v
+
+
+def test_local_attention_bias(monkeypatch, gen):
+    import torch.nn.functional as F
+
+    import fsdfm.model as model_module
+
+    cfg = _cfg("teacher", heads=4, attentionBias="local")
+    assert cfg.attention_bias == "local" and _cfg("teacher").attention_bias == "none"
+    assert ModelConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(ValueError, match="attention_bias"):
+        _cfg("teacher", attentionBias="alibi")
+    plain = _randomize(build_model(_cfg("teacher", heads=4)), seed=3)
+    local = build_model(cfg)
+    local.load_state_dict(plain.state_dict())  # strict: the option adds no weights
+    assert local.bias_slopes.tolist() == [1.0, 0.25, 0.0625, 0.015625]
+    x = torch.randint(0, V, (2, 12), generator=gen)
+    t = torch.rand(2, generator=gen)
+    assert not torch.allclose(local(x, t), plain(x, t), atol=1e-4)
+    # the manual path and the fused call (PyTorch 2.x) agree on the additive bias
+    monkeypatch.setattr(model_module, "has_sdpa", lambda: False)
+    manual = local(x, t)
+    if not hasattr(F, "scaled_dot_product_attention"):
+        monkeypatch.setattr(F, "scaled_dot_product_attention", _sdpa_float_mask, raising=False)
+    monkeypatch.setattr(model_module, "has_sdpa", lambda: True)
+    assert torch.allclose(local(x, t), manual, atol=1e-5)
+    monkeypatch.setattr(model_module, "has_sdpa", lambda: False)
+    with torch.no_grad():
+        local.bias_slopes.zero_()  # a zero bias is the plain model
+        assert torch.allclose(local(x, t), plain(x, t), atol=1e-5)
+        local.bias_slopes.fill_(50.0)  # steep: position 0 no longer sees position 11
+    far = x.clone()
+    far[:, -1] = (x[:, -1] + 1) % V
+    assert torch.allclose(local(x, t)[:, 0], local(far, t)[:, 0], atol=1e-5)
+    assert not torch.allclose(plain(x, t)[:, 0], plain(far, t)[:, 0], atol=1e-5)

@@ -268,11 +268,18 @@ def test_student_gets_the_step_size_every_step(gen):
         calls.append((float(t[0]), None if h is None else float(h[0])))
         return torch.zeros(*x_t.shape, path.num_outputs)
 
-    generate(model, path, batch_size=2, seq_len=3, step_sizes=[0.5, 0.25, 0.25], student=True, generator=gen)
+    generate(model, path, batch_size=2, seq_len=3, step_sizes=[0.5, 0.25, 0.25], student=True, generator=gen, fast=False)
     assert calls == [(0.0, 0.5), (0.5, 0.25), (0.75, 0.25)]
     calls.clear()
-    generate(model, path, batch_size=2, seq_len=3, steps=2, generator=gen)
+    generate(model, path, batch_size=2, seq_len=3, steps=2, generator=gen, fast=False)
     assert calls == [(0.0, None), (0.5, None)]
+    # the fast path skips the model in a step where nothing unmasks; the calls it makes have
+    # their own step's (t, h), in order
+    for seed in range(20):
+        calls.clear()
+        generate(model, path, batch_size=2, seq_len=3, step_sizes=[0.5, 0.25, 0.25], student=True,
+                 generator=torch.Generator().manual_seed(seed))
+        assert calls and set(calls) <= {(0.0, 0.5), (0.5, 0.25), (0.75, 0.25)} and calls == sorted(calls)
 
 
 def test_on_step_can_cancel(gen):

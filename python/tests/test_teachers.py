@@ -90,3 +90,30 @@ def test_with_a_student_model(gen):
     x_t = path.sample_xt(x1, t, generator=gen)
     logits = shortcut_teacher_logits(student, x_t, t, h, path, generator=gen)
     assert logits.shape == (3, 16, K) and not logits.requires_grad and logits.dtype == torch.float32
+
+
+@pytest.mark.parametrize(
+    "method,masked",
+    [
+        # ours: k3 sees a state at t + h/2 and k4 one at t + h, as labelled (linear path from
+        # t = 0.25 with h = 0.5: masked fractions 0.5 and 0.25)
+        ("rk4", (0.75, 0.5, 0.5, 0.25)),
+        # the reference's placement: x_b chains from x_a, so k3 sees 0.25 at the label t + h/2
+        # and k4 sees 0.125 at the label t + h
+        ("rk4_reference", (0.75, 0.5, 0.25, 0.125)),
+    ],
+)
+def test_stage_placement_masked_fractions(gen, method, masked):
+    path = _path()
+    target = torch.tensor([1, 2, 3, 4, 0] * 80)
+    seen = []
+
+    def model(x, t, h):
+        seen.append(((x == path.mask_id).double().mean().item(), float(t[0])))
+        return torch.full((*x.shape, K), -1e4).scatter(-1, target.expand_as(x)[..., None], 0.0)
+
+    x_t = path.sample_xt(target.expand(8, 400), torch.full((8,), 0.25), gen)  # on the path at t = 0.25
+    shortcut_teacher_logits(model, x_t, torch.full((8,), 0.25), torch.full((8,), 0.5), path, method=method, generator=gen)
+    assert [t for _, t in seen] == [0.25, 0.5, 0.5, 0.75]  # the labels are the same for both
+    for (got, _), want in zip(seen, masked):
+        assert abs(got - want) < 0.02, (method, [round(f, 3) for f, _ in seen])

@@ -30,10 +30,16 @@ export const ObjectiveSpec = Type.Object(
       minLength: 1,
       maxLength: 200,
       description:
-        'A metric series of the trial jobs (e.g. train/loss), `result.<path>` for a number in the job result (e.g. result.wallSeconds), or a sample statistic computed from the samples: sample/entropy (mean per-sample token entropy, bits), sample/distinct (distinct-1)',
+        'A metric series of the trial jobs (train/loss, train/lr, train/grad_norm, train/tokens_per_s; eval/<model>/genPpl), `result.<path>` for a number in the job result (e.g. result.wallSeconds), a sample statistic computed from the samples of sample jobs: sample/entropy (mean per-sample token entropy, bits), sample/distinct (distinct-1), or the judged quality of evaluate jobs at the step budget `at`: genPpl (generative perplexity of the first model under the first judge), genPpl/<judge> (e.g. genPpl/ngram3, genPpl/arm), entropy (nats). Anything else is refused, listing the valid ones',
     }),
     mode: Type.Union([Type.Literal('min'), Type.Literal('max')], { default: 'min' }),
-    at: Type.Optional(Type.Integer({ minimum: 0, description: 'Series objectives: read the value last logged at or before this step (budget); default: the last value' })),
+    at: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'Series objectives: read the value last logged at or before this step (budget); default: the last value. Judged objectives (genPpl, entropy): the step budget, one of every trial’s stepBudgets (may be left out when each trial evaluates one budget)',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

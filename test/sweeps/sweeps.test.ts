@@ -50,6 +50,7 @@ t.test('a bad sweep is refused with the field at fault, and nothing is stored', 
   const distill = { kind: 'distill', spec: { datasetJobId: datasetId, teacherJobId: teacherId, steps: 4, ...train } }
   const sample = { kind: 'sample', spec: { checkpointJobId: teacherId, count: 2, seqLen: 16 } }
   const objective = { metric: 'train/loss', mode: 'min' }
+  const evaluate = { kind: 'evaluate', spec: { datasetJobId: datasetId, models: [{ name: 'teacher', jobId: teacherId }], stepBudgets: [2, 4], samples: 2, elbo: false, infill: false } }
   const cases: [string, unknown, string, RegExp][] = [
     ['unknown path', { base: distill, space: { learningRate: { uniform: [1e-4, 1e-3] } }, objective }, '/space/learningRate', /not a field of the distill spec/],
     ['unknown nested path', { base: distill, space: { 'model.width': { choice: [1] } }, objective }, '/space/model.width', /not a field/],
@@ -64,6 +65,10 @@ t.test('a bad sweep is refused with the field at fault, and nothing is stored', 
     ['a sampler sweep varying more', { base: sample, space: { count: { int: [1, 4] } }, objective: { metric: 'result.wallSeconds' } }, '/space/count', /varies solver, steps, stepSizes, temperature only/],
     ['early stopping on an end-only objective', { base: sample, space: { steps: { int: [1, 4] } }, objective: { metric: 'sample/entropy' }, earlyStopping: { kind: 'median' } }, '/earlyStopping', /intermediate/],
     ['a missing teacher', { base: { ...distill, spec: { ...distill.spec, teacherJobId: datasetId } }, space: { lr: { uniform: [1e-4, 1e-3] } }, objective }, '/base/spec/teacherJobId', /expected a pretrain job/],
+    ['an unknown objective', { base: distill, space: { lr: { uniform: [1e-4, 1e-3] } }, objective: { metric: 'train/los' } }, '/objective/metric', /unknown objective "train\/los" for a sweep of distill jobs; valid: train\/loss, train\/lr/],
+    ['a judged objective on sample jobs', { base: sample, space: { steps: { int: [1, 4] } }, objective: { metric: 'genPpl', at: 2 } }, '/objective/metric', /valid: sample\/entropy, sample\/distinct, result\.<path>/],
+    ['a judge the evaluation does not have', { base: evaluate, space: { solver: { grid: ['dfm_euler'] } }, method: 'grid', objective: { metric: 'genPpl/arm' } }, '/objective/metric', /valid: genPpl, genPpl\/ngram3, entropy/],
+    ['a budget the trials do not evaluate', { base: evaluate, space: { solver: { grid: ['dfm_euler'] } }, method: 'grid', objective: { metric: 'genPpl', at: 8 } }, '/objective/at', /does not evaluate 8 steps/],
   ]
   for (const [what, body, path, message] of cases) {
     const res = await api.post('/v1/sweeps', body)
@@ -178,6 +183,29 @@ t.test('a six-trial random sampler sweep runs in one warm worker, with two api p
   const objectives = done.trials.map((tr) => tr.objective as number)
   t.strictSame(objectives, [...objectives].sort((a, b) => b - a), 'sorted by objective, highest first (mode max)')
   t.equal(done.best?.objective, Math.max(...objectives))
+})
+
+t.test('a sampler sweep of evaluate jobs optimises the judged perplexity at a budget', async (t) => {
+  const res = await api.post('/v1/sweeps', {
+    base: {
+      kind: 'evaluate',
+      spec: { datasetJobId: datasetId, models: [{ name: 'teacher', jobId: teacherId }], stepBudgets: [2, 4], samples: 4, batchSize: 4, seqLen: 16, elbo: false, infill: false },
+    },
+    space: { solver: { grid: ['cumulative_scalar', 'dfm_euler'] } },
+    method: 'grid',
+    maxConcurrent: 2,
+    objective: { metric: 'genPpl', mode: 'min', at: 4 },
+  })
+  t.equal(res.status, 201, JSON.stringify(res.body))
+  const done = await waitSweep(api, res.body.id as string, (s) => s.state !== 'running')
+  t.equal(done.state, 'succeeded', JSON.stringify(done.counts))
+  const jobs = await sweepJobs(api, res.body.id as string)
+  for (const tr of done.trials) {
+    const report = (jobs.find((j) => j.id === tr.jobId)!.result as { report: { models: { teacher: { budgets: Record<string, { genPpl: { ngram3: number }; entropy: number }> } } } }).report
+    t.equal(tr.objective, report.models.teacher.budgets['4'].genPpl.ngram3, 'the objective is the judged perplexity at 4 steps')
+    t.equal(tr.metrics['entropy@4'], report.models.teacher.budgets['4'].entropy, 'the entropy is shown beside it')
+  }
+  t.ok(done.trials[0].objective! <= done.trials[1].objective!, 'best first')
 })
 
 t.test('cancelling a sweep cancels its queued and running trials', async (t) => {
