@@ -21,7 +21,7 @@ import pg from 'pg'
 import { startServices, type Services } from '../src/cli/services.ts'
 import { loadConfig } from '../src/config.ts'
 import type { Job } from '../src/store/types.ts'
-import type { RunStatus } from '../src/worker/worker.ts'
+import type { ArgOf, RunStatus, RuntimeMethod } from '../src/worker/runtime-api.ts'
 
 const SAMPLE_JOBS = Number(process.env.BENCH_SAMPLE_JOBS ?? 30)
 const READS = Number(process.env.BENCH_READS ?? 2000)
@@ -280,7 +280,7 @@ async function timeCalls(n: number, fn: () => Promise<unknown>): Promise<number[
 
 async function bridgeRoundTrip(svc: Services): Promise<void> {
   const bridge = svc.worker!.bridge
-  const ping = await bridge.call<object>('ping', {})
+  const ping = await bridge.call('ping', {})
   // The JSON work the bridge does around each call, alone (timed in batches: one is sub-microsecond).
   const json: number[] = []
   for (let b = 0; b < 20; b++) {
@@ -314,10 +314,10 @@ async function bridgeRoundTrip(svc: Services): Promise<void> {
 async function serviceOverhead(svc: Services): Promise<void> {
   const bridge = svc.worker!.bridge
   // Capture exactly what the worker hands Python for such a job, to replay it directly.
-  let captured: Record<string, unknown> | null = null
+  let captured: ArgOf<'start'> | null = null
   const call = bridge.call.bind(bridge)
-  bridge.call = (async (method: string, arg: unknown) => {
-    if (method === 'start' && !captured) captured = arg as Record<string, unknown>
+  bridge.call = (async (method: RuntimeMethod, arg: ArgOf<RuntimeMethod>) => {
+    if (method === 'start' && !captured) captured = arg as ArgOf<'start'>
     return call(method, arg)
   }) as typeof bridge.call
   const viaApi: number[] = []
@@ -335,7 +335,7 @@ async function serviceOverhead(svc: Services): Promise<void> {
     bridge.call = call
   }
   if (!captured) throw new Error('the worker never started a Python run')
-  const spec = captured as Record<string, unknown>
+  const spec: ArgOf<'start'> = captured
   const direct: number[] = []
   const directWall: number[] = []
   const workDir = mkdtempSync(join(tmpdir(), 'fsdfm-bench-direct-'))
@@ -343,13 +343,13 @@ async function serviceOverhead(svc: Services): Promise<void> {
     for (let i = 0; i < OVERHEAD_JOBS + 1; i++) {
       const jobId = randomUUID()
       const t0 = performance.now()
-      const { runId } = await bridge.call<{ runId: string }>('start', { ...spec, jobId, workDir: join(workDir, jobId) })
+      const { runId } = await bridge.call('start', { ...spec, jobId, workDir: join(workDir, jobId) })
       let status: RunStatus
       const deadline = Date.now() + 60_000
       do {
         if (Date.now() > deadline) throw new Error('direct run took over 60 s')
         await sleep(1)
-        status = await bridge.call<RunStatus>('poll', { runId })
+        status = await bridge.call('poll', { runId })
       } while (status.state === 'running')
       const elapsed = performance.now() - t0
       await bridge.call('forget', { runId })

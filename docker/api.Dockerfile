@@ -1,6 +1,7 @@
 # The REST api: Node only (no Python, no GPU). Build from the repository root:
 #   docker build -f docker/api.Dockerfile -t fsdfm-api .
-FROM node:20-bookworm-slim
+# Node.js 24, the current LTS (20 reached end of life in April 2026).
+FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund

@@ -31,12 +31,20 @@ export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
 
 echo "== typecheck"
 npx tsc -p .
+echo "== lint (ESLint, layering and import cycles)"
+npm run --silent lint
 log=$(mktemp -d)
 echo "== python tests ($PYTHON_BIN)"
 (cd python && "$PYTHON_BIN" -m pytest -q -p no:cacheprovider tests) | tee "$log/py"
-echo "== typescript tests"
+echo "== typescript tests on Node $(node --version)"
 npx tap "$@" | tee "$log/ts"
-# One closing line for both runners.
+# Node 20 reached end of life in April 2026: the same tests run on Node 24, the current LTS,
+# whose official binary the npm registry ships as a package (scripts/node24.sh).
+node24=$(bash scripts/node24.sh)
+echo "== typescript tests on Node $("$node24" --version)"
+"$node24" node_modules/.bin/tap "$@" | tee "$log/ts24"
+# One closing line for all runners.
 py_pass=$(grep -oE '[0-9]+ passed' "$log/py" | tail -1 | grep -oE '[0-9]+' || echo 0)
 ts_pass=$(grep -oE 'pass: [0-9]+' "$log/ts" | tail -1 | grep -oE '[0-9]+' || echo 0)
-echo "all: $((py_pass + ts_pass)) passed, 0 failed"
+ts24_pass=$(grep -oE 'pass: [0-9]+' "$log/ts24" | tail -1 | grep -oE '[0-9]+' || echo 0)
+echo "all: $((py_pass + ts_pass + ts24_pass)) passed, 0 failed (python $py_pass, node 20 $ts_pass, node 24 $ts24_pass)"

@@ -2,7 +2,7 @@
 // CLI flags override them. Every option documents its default (README "Configuration" is
 // generated from this table by `npm run docs:config`).
 import { existsSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { hostname, totalmem } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { Type, type Static } from 'typebox'
@@ -22,11 +22,20 @@ export const ConfigSchema = Type.Object({
   FSDFM_GPUS: Type.String({ default: '', pattern: '^$|^[0-9]+(,[0-9]+)*$', description: 'Worker: GPU indices it owns, e.g. 0 or 1,2 (sets CUDA_VISIBLE_DEVICES). Empty: a CPU worker' }),
   FSDFM_WORKER_NAME: Type.String({ default: '', description: 'Worker name shown on jobs. Default: <hostname>-<pid>' }),
   FSDFM_POLL_MS: Type.Integer({ minimum: 20, maximum: 5000, default: 500, description: 'How often a worker reads progress from Python and cancel requests from the store (a job’s end is seen at once)' }),
-  FSDFM_LOCK_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000, description: 'Queue lock of a running job; a dead worker’s job is taken up again within about twice this' }),
+  FSDFM_LOCK_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000, description: 'Lease of a running job: a worker renews it; one that cannot (dead, paused, cut off from Redis) has its Python stopped before it ends, and the job is taken up again within about twice this' }),
   FSDFM_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Times a job is started before it fails for good after worker crashes' }),
   FSDFM_MODEL_CACHE: Type.Integer({ minimum: 0, maximum: 64, default: 4, description: 'Checkpoints a worker keeps loaded for repeated sample jobs' }),
   FSDFM_GPU_MEMORY_GIB: Type.Number({ exclusiveMinimum: 0, default: 80, description: 'Memory of one GPU, for refusing training jobs whose model cannot fit the GPUs asked for' }),
   FSDFM_CPU_MAX_PARAMS: Type.Number({ exclusiveMinimum: 0, default: 200_000_000, description: 'Largest model (parameters) a CPU job (gpus: 0) may train or sample' }),
+  FSDFM_CPU_MEMORY_GIB: Type.Number({ minimum: 0, default: 0, description: 'Memory a CPU job may use, for refusing jobs that cannot fit when no registered CPU worker reports its memory. 0: this machine’s memory' }),
+  FSDFM_MAX_SAMPLE_TOKENS: Type.Integer({ minimum: 1, default: 4_194_304, description: 'Most tokens one job may generate: samples x length (times step budgets and models for evaluate)' }),
+  FSDFM_MAX_BATCH_TOKENS: Type.Integer({ minimum: 1, default: 262_144, description: 'Most tokens in one forward pass: sequences per (micro-)batch x length' }),
+  FSDFM_MAX_TRAIN_STEPS: Type.Integer({ minimum: 1, default: 10_000_000, description: 'Most optimiser steps of one training job' }),
+  FSDFM_MAX_BODY_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Largest JSON request body; larger texts go through POST /v1/uploads' }),
+  FSDFM_MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1, default: 1_073_741_824, description: 'Largest upload (POST /v1/uploads), streamed to disk' }),
+  FSDFM_REDIS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'A Redis call made for the api gives up after this long; submissions never wait on Redis' }),
+  FSDFM_RECONCILE_MS: Type.Integer({ minimum: 200, maximum: 3_600_000, default: 60_000, description: 'How often the api compares the store with the queues and re-adds what Redis lost (also at start and when Redis reconnects)' }),
+  FSDFM_STOP_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000, description: 'SIGTERM: how long a worker waits for its job to checkpoint and stop before it kills Python and hands the job back' }),
   FSDFM_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level' }),
 })
 export type RawConfig = Static<typeof ConfigSchema>
@@ -38,6 +47,8 @@ export interface Config extends RawConfig {
   inputRoot: string
   workerName: string
   gpuList: number[]
+  /** FSDFM_CPU_MEMORY_GIB, or this machine's memory when that is 0. */
+  cpuMemoryGiB: number
 }
 
 export class ConfigError extends Error {
@@ -69,6 +80,7 @@ export function loadConfig(overrides: Partial<Record<keyof RawConfig, string | n
     inputRoot: abs(raw.FSDFM_INPUT_ROOT, join(dataDir, 'inputs')),
     workerName: raw.FSDFM_WORKER_NAME || `${hostname()}-${process.pid}`,
     gpuList: raw.FSDFM_GPUS ? raw.FSDFM_GPUS.split(',').map(Number) : [],
+    cpuMemoryGiB: raw.FSDFM_CPU_MEMORY_GIB || totalmem() / 2 ** 30,
   }
 }
 

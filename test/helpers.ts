@@ -70,11 +70,13 @@ export async function startTestService(t: Teardown, opts: { role?: Role; env?: P
 export class Api {
   constructor(readonly base: string) {}
 
-  async request<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
+  /** A request; `raw` sends that text as the body (JSON unless `headers` say otherwise). */
+  async request<T = any>(method: string, path: string, headers?: Record<string, string>, raw?: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
+    const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body))
     const res = await fetch(`${this.base}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: payload,
     })
     const text = await res.text()
     let parsed: unknown = text
@@ -91,7 +93,7 @@ export class Api {
   }
 
   post<T = any>(path: string, body?: unknown) {
-    return this.request<T>('POST', path, body)
+    return this.request<T>('POST', path, undefined, undefined, body)
   }
 
   async submit(body: unknown): Promise<JobView> {
@@ -117,3 +119,13 @@ export const tinySample = (extra: Record<string, unknown> = {}) => ({
   kind: 'sample',
   spec: { model: { preset: 'tiny' }, steps: 4, count: 2, batchSize: 2, seqLen: 16, seed: 1, ...extra },
 })
+
+/** Polls fn until ok(value) holds (the dispatcher moves jobs to the queues a moment after a submission). */
+export async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await fn()
+    if (ok(value) || Date.now() > deadline) return value
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}

@@ -4,7 +4,7 @@ The config file is JSON, or YAML when PyYAML is installed; it may use our camelC
 (src/schemas/jobs.ts) and/or the original FS-DFM project's keys (`flow.*`, `optim.*`,
 `training.*`, `model.*`). Paths may come from the file (`datasetDir`, `workDir`,
 `checkpoint`, `teacherCheckpoint`, `judgeCheckpoint`, `resumeFrom`, `device`) or flags;
-flags win. The job itself runs through `runtime.execute`, exactly as under the service.
+flags win. The job itself runs through `runner.execute`, exactly as under the service.
 """
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def _print_reporter(quiet: bool = False) -> Reporter:
 
 def _run_distributed(spec: Dict[str, Any]) -> None:
     """Body of every spawned rank (module level so it pickles)."""
-    from .runtime import execute
+    from .runner import execute
 
     import torch.distributed as dist
 
@@ -149,9 +149,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     raw = load_config_file(args.config) if args.config else {}
     try:
         spec = build_run_spec(args.kind, raw, args)
-        from .runtime import _prepare, execute
+        from .runner import execute, prepare
 
-        _prepare(spec)  # validate before spawning anything
+        prepare(spec)  # validate before spawning anything
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

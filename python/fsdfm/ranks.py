@@ -29,7 +29,7 @@ def _emit(record: dict) -> None:
 
 
 def main(spec_path: str) -> int:
-    from .runtime import execute
+    from .runner import execute
     from .train import Reporter
 
     with open(spec_path, encoding="utf-8") as fh:

@@ -38,7 +38,8 @@ def sample_config(**overrides):
 
 def test_ping():
     info = call(runtime.ping, {})
-    assert set(info) == {"torch", "cuda", "devices", "version"} and info["version"] == "0.1.0"
+    assert set(info) == {"torch", "cuda", "devices", "memory", "version"} and info["version"] == "0.1.0"
+    assert info["memory"] is None or info["memory"] > 0
 
 
 def test_sample_lifecycle_from_a_random_model(tmp_path):
@@ -64,7 +65,7 @@ def test_failure_is_reported_and_the_next_job_succeeds(tmp_path):
     assert status["state"] == "failed" and status["result"] is None
     err = status["error"]
     assert err["type"] == "RuntimeError" and err["message"] == "kaboom"
-    assert err["frame"].startswith("runtime.py:") and " in execute" in err["frame"]
+    assert err["frame"].startswith("runner.py:") and " in execute" in err["frame"]
     assert "Traceback" in err["traceback"]
     # a failure deep in the code names its frame too: the dataset directory is missing
     bad = call(runtime.start, spec("pretrain", tmp_path, "nodata", pretrain_config(), datasetDir=str(tmp_path / "missing")))["runId"]

@@ -1,6 +1,8 @@
-// The error catalogue: every error the api answers with has a stable `code` (tests and clients
-// match on it, never on the message) and one JSON shape.
+// The one JSON shape of every error answer. Its codes and their statuses come from the
+// catalogue (src/errors.ts), which this schema enumerates, so the OpenAPI document lists them.
 import { Type, type Static } from 'typebox'
+import { API_ERROR_CODES, API_ERRORS, type ApiErrorCode } from '../errors.ts'
+import { StringEnum } from '../schemas/jobs.ts'
 
 export const FieldProblem = Type.Object({
   path: Type.String({ description: 'JSON pointer of the offending field, e.g. /spec/stepSizes' }),
@@ -11,8 +13,11 @@ export type FieldProblem = Static<typeof FieldProblem>
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'Stable machine-readable code' }),
-      message: Type.String(),
+      code: StringEnum(API_ERROR_CODES, {
+        description: `Stable machine-readable code: ${API_ERROR_CODES.map((c) => `${c} (${API_ERRORS[c].status})`).join(', ')}`,
+      }),
+      message: Type.String({ description: 'What is wrong, for people' }),
+      hint: Type.Optional(Type.String({ description: 'What to do about it' })),
       details: Type.Optional(Type.Array(FieldProblem)),
     }),
   },
@@ -20,16 +25,9 @@ export const ErrorBody = Type.Object(
 )
 export type ErrorBody = Static<typeof ErrorBody>
 
-/** A request that is well-formed JSON but describes something impossible (bad field values). */
-export class InvalidSpecError extends Error {
-  readonly statusCode = 400
-  readonly code = 'invalid_request'
-  constructor(public readonly details: FieldProblem[]) {
-    super(details.map((d) => `${d.path}: ${d.message}`).join('; '))
-    this.name = 'InvalidSpecError'
-  }
-}
+export { InvalidSpecError, ServiceError, notFound } from '../errors.ts'
 
-export function errorBody(code: string, message: string, details?: FieldProblem[]): ErrorBody {
-  return { error: details ? { code, message, details } : { code, message } }
+export function errorBody(code: ApiErrorCode, message: string, details?: FieldProblem[]): ErrorBody {
+  const hint = API_ERRORS[code].hint
+  return { error: details ? { code, message, hint, details } : { code, message, hint } }
 }

@@ -73,12 +73,20 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(overrides)
   const services = await startServices(config, command as Role)
+  let stopping = false
   const stop = async (code: number) => {
-    await services.close()
+    if (stopping) {
+      // A second signal: stop at once (a running job resumes from its last checkpoint elsewhere).
+      console.error('fsdfm: stopping now')
+      process.exit(1)
+    }
+    stopping = true
+    if (services.worker) console.error(`fsdfm: stopping; running jobs checkpoint and go back to the queue (at most ${config.FSDFM_STOP_TIMEOUT_MS / 1000} s; signal again to stop now)`)
+    await services.shutdown()
     process.exit(code)
   }
-  process.once('SIGINT', () => void stop(0))
-  process.once('SIGTERM', () => void stop(0))
+  process.on('SIGINT', () => void stop(0))
+  process.on('SIGTERM', () => void stop(0))
   if (command === 'up' && values.demo) {
     const ok = await runDemo(services.baseUrl!)
     if (values['exit-after-demo']) await stop(ok ? 0 : 1)

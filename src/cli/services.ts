@@ -1,16 +1,17 @@
-// Wires the parts together for one process: store, Redis, queues, and the api and/or a worker.
-// Used by the CLI and by the tests (which pass their own config: schema, queue prefix, port 0).
+// Wires the parts together for one process: store, Redis, queues, the dispatcher, and the api
+// and/or a worker. Used by the CLI and by the tests (which pass their own config: schema, queue
+// prefix, port 0).
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { buildApp } from '../api/app.ts'
 import { resolvePythonBin, type Config } from '../config.ts'
+import { Dispatcher } from '../jobs/dispatcher.ts'
 import { createRedis, Queues } from '../queue/index.ts'
 import { startLocalRedis, type LocalRedis } from '../queue/local-redis.ts'
 import { openStore, type Store } from '../store/index.ts'
 import { SweepController } from '../sweeps/controller.ts'
-import { limitsOf } from '../sweeps/service.ts'
 import { FsdfmWorker } from '../worker/worker.ts'
 
 export type Role = 'up' | 'api' | 'worker'
@@ -21,8 +22,15 @@ export interface Services {
   queues: Queues
   app: FastifyInstance | null
   worker: FsdfmWorker | null
+  dispatcher: Dispatcher | null
   baseUrl: string | null
+  /** Stops everything now (a running job is left to its lease: it is taken over after it runs out). */
   close(): Promise<void>
+  /**
+   * Graceful stop (SIGTERM): the worker checkpoints its job and hands it back to the queue
+   * (within FSDFM_STOP_TIMEOUT_MS) while the api keeps answering; then everything closes.
+   */
+  shutdown(): Promise<void>
 }
 
 export class EmbeddedStoreError extends Error {
@@ -37,13 +45,10 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
   mkdirSync(config.dataDir, { recursive: true })
   mkdirSync(config.artifactDir, { recursive: true })
   const log = opts.log ?? ((m: string) => console.log(m))
+  // Closed in reverse order of starting: the api first, the store and Redis last.
   const cleanups: (() => Promise<unknown>)[] = []
   const close = async () => {
-    for (const fn of cleanups.reverse()) {
-      const t0 = Date.now()
-      await fn().catch(() => {})
-      if (process.env.FSDFM_DEBUG_CLOSE) console.error(`close step took ${Date.now() - t0} ms: ${fn.toString().slice(0, 60)}`)
-    }
+    while (cleanups.length) await cleanups.pop()!().catch(() => {})
   }
   try {
     let redisUrl = config.REDIS_URL
@@ -65,43 +70,58 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
     const connections: Redis[] = []
     const connect = () => {
       const c = createRedis(redisUrl)
+      // Reported through timeouts and /ready; an 'error' without a listener would crash the process.
+      c.on('error', () => {})
       connections.push(c)
       return c
     }
     cleanups.push(async () => connections.forEach((c) => c.disconnect()))
-    const queues = new Queues(connect(), config.FSDFM_QUEUE_PREFIX)
+    const queues = new Queues(connect(), config.FSDFM_QUEUE_PREFIX, { timeoutMs: config.FSDFM_REDIS_TIMEOUT_MS })
     cleanups.push(() => queues.close())
 
     let worker: FsdfmWorker | null = null
     if (role !== 'api') {
       const pythonBin = resolvePythonBin(config.PYTHON_BIN)
       worker = new FsdfmWorker({ config: { ...config, PYTHON_BIN: pythonBin }, store, connection: connect(), log: opts.log })
-      cleanups.push(() => worker!.close())
+      const w = worker
+      cleanups.push(() => w.close())
       await worker.start()
     }
     let app: FastifyInstance | null = null
+    let dispatcher: Dispatcher | null = null
     let baseUrl: string | null = null
     if (role !== 'worker') {
+      // The api processes move the store's decisions to the queues (idempotent: any number may run).
+      const d = new Dispatcher(store, queues, { staleMs: 2 * config.FSDFM_LOCK_MS, reconcileMs: config.FSDFM_RECONCILE_MS, intervalMs: Math.min(config.FSDFM_POLL_MS * 2, 1000), log })
+      dispatcher = d
+      d.start()
+      cleanups.push(() => d.stop())
       const w = worker
-      app = await buildApp({
+      const a = await buildApp({
         config,
         store,
         queues,
         logger: opts.logger ?? false,
+        kick: () => d.kick(),
         workerInfo: () => (w ? [{ name: config.workerName, gpus: config.gpuList, python: w.pythonInfo, pythonRestarts: w.bridge.restartCount }] : []),
       })
-      cleanups.push(() => app!.close())
+      app = a
+      cleanups.push(() => a.close())
       // Sweeps advance in the api processes (each sweep in one at a time); state lives in the store.
-      const sweeps = new SweepController({ store, queues, jobService: app.jobService, limits: limitsOf(config), log: opts.log }, { intervalMs: Math.min(config.FSDFM_POLL_MS, 1000) })
+      const sweeps = new SweepController({ store, jobService: a.jobService, limits: a.limits, log: opts.log }, { intervalMs: Math.min(config.FSDFM_POLL_MS, 1000) })
       sweeps.start()
       cleanups.push(() => sweeps.stop())
-      await app.listen({ host: config.FSDFM_HOST, port: config.FSDFM_PORT })
-      const address = app.server.address()
+      await a.listen({ host: config.FSDFM_HOST, port: config.FSDFM_PORT })
+      const address = a.server.address()
       const port = typeof address === 'object' && address ? address.port : config.FSDFM_PORT
       baseUrl = `http://${config.FSDFM_HOST.includes(':') ? `[${config.FSDFM_HOST}]` : config.FSDFM_HOST}:${port}`
       log(`api: ${baseUrl}  (Swagger UI at ${baseUrl}/docs)`)
     }
-    return { config, store, queues, app, worker, baseUrl, close }
+    const shutdown = async () => {
+      if (worker) await worker.drain(config.FSDFM_STOP_TIMEOUT_MS)
+      await close()
+    }
+    return { config, store, queues, app, worker, dispatcher, baseUrl, close, shutdown }
   } catch (err) {
     await close()
     throw err

@@ -51,10 +51,18 @@ export type SplitName = keyof Manifest['splits']
 export const SPLITS: readonly SplitName[] = ['train', 'validation']
 
 export interface BuildOptions {
-  /** Allowed root of `path` sources; default process.env.FSDFM_DATA_ROOT. */
+  /** Allowed root of `path` sources (FSDFM_INPUT_ROOT). */
   dataRoot?: string
+  /** Directory of uploads, for `uploadId` sources. */
+  uploadDir?: string
   /** Called as documents are tokenised: done of total documents. */
   onProgress?: (done: number, total: number) => void
+  /** Stops the build at the next document batch (a cancel or a worker stopping); it then throws DataError 'cancelled'. */
+  signal?: AbortSignal
+}
+
+function checkStop(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DataError('cancelled', 'the dataset build was stopped')
 }
 
 /** 32-bit seed of any integer seed (also beyond 2^32 and negative). */
@@ -98,8 +106,8 @@ export function splitDocuments(n: number, fraction: number, seed: number): { tra
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-/** Tokenises documents with GPT-2, yielding to the event loop now and then (lock renewals). */
-async function encodeDocuments(docs: Document[], onProgress?: (done: number, total: number) => void): Promise<Uint16Array[]> {
+/** Tokenises documents with GPT-2, yielding to the event loop now and then (lock renewals, cancel requests). */
+async function encodeDocuments(docs: Document[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Uint16Array[]> {
   const out: Uint16Array[] = []
   let sinceYield = 0
   onProgress?.(0, docs.length)
@@ -110,6 +118,7 @@ async function encodeDocuments(docs: Document[], onProgress?: (done: number, tot
       sinceYield = 0
       onProgress?.(i + 1, docs.length)
       await tick()
+      checkStop(signal)
     }
   }
   return out
@@ -141,11 +150,12 @@ function joinSplit(encoded: Uint16Array[], indices: number[], vocab: Vocabulary,
  * last, so a manifest never describes half-written or stale shards.
  */
 export async function buildDataset(spec: DatasetSpec, outDir: string, opts: BuildOptions = {}): Promise<Manifest> {
-  let docs = await loadDocuments(spec, { dataRoot: opts.dataRoot })
+  let docs = await loadDocuments(spec, { dataRoot: opts.dataRoot, uploadDir: opts.uploadDir })
+  checkStop(opts.signal)
   if (spec.maxDocuments !== undefined) docs = docs.slice(0, spec.maxDocuments)
-  if (docs.length === 0) throw new DataError('NoDocuments', 'the source holds no documents')
+  if (docs.length === 0) throw new DataError('no_documents', 'the source holds no documents')
   const { train, validation } = splitDocuments(docs.length, spec.validationFraction ?? 0.05, spec.seed ?? 0)
-  const encoded = await encodeDocuments(docs, opts.onProgress)
+  const encoded = await encodeDocuments(docs, opts.onProgress, opts.signal)
 
   let vocab: Vocabulary = gpt2Vocab()
   if (spec.compactVocab !== undefined) {
@@ -164,6 +174,7 @@ export async function buildDataset(spec: DatasetSpec, outDir: string, opts: Buil
     const { sha256 } = await writeShard(path.join(outDir, file), tokens)
     splits[name] = { file, tokens: tokens.length, documents: indices.length, sha256 }
     await tick()
+    checkStop(opts.signal)
   }
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
@@ -214,16 +225,16 @@ export function readManifest(dir: string): Manifest {
   try {
     value = JSON.parse(readFileSync(file, 'utf8'))
   } catch (err) {
-    throw new DataError('InvalidManifest', `${file}: ${(err as Error).message}`, 500)
+    throw new DataError('invalid_manifest', `${file}: ${(err as Error).message}`)
   }
   if (!Value.Check(Manifest, value)) {
     const errs = Value.Errors(Manifest, value)
       .slice(0, 5)
       .map((e) => `${e.instancePath || '/'} ${e.message}`)
-    throw new DataError('InvalidManifest', `${file}: ${errs.join('; ')}`, 500)
+    throw new DataError('invalid_manifest', `${file}: ${errs.join('; ')}`)
   }
   const problems = manifestProblems(value)
-  if (problems.length > 0) throw new DataError('InvalidManifest', `${file}: ${problems.join('; ')}`, 500)
+  if (problems.length > 0) throw new DataError('invalid_manifest', `${file}: ${problems.join('; ')}`)
   return value
 }
 

@@ -1,26 +1,28 @@
-// Typed errors of the data layer. `code` is stable (API error bodies, job error rows);
-// `statusCode` lets Fastify answer a bad request with 400 when one reaches a route.
+// Typed errors of the data layer. `code` is one of the catalogue's job error codes
+// (src/errors.ts): a dataset job that fails with one carries it in its `error.code`.
+import type { JobErrorCode } from '../errors.ts'
 
-export type DataErrorCode =
-  | 'PathOutsideRoot'
-  | 'PathNotFound'
-  | 'NoDataRoot'
-  | 'InvalidSource'
-  | 'InvalidJsonl'
-  | 'NoDocuments'
-  | 'InvalidVocabulary'
-  | 'InvalidToken'
-  | 'InvalidManifest'
-  | 'TemplateError'
+export type DataErrorCode = Extract<
+  JobErrorCode,
+  | 'path_outside_root'
+  | 'path_not_found'
+  | 'no_input_root'
+  | 'invalid_source'
+  | 'invalid_jsonl'
+  | 'no_documents'
+  | 'invalid_vocabulary'
+  | 'invalid_token'
+  | 'invalid_manifest'
+  | 'invalid_template'
+  | 'cancelled'
+>
 
 export class DataError extends Error {
   readonly code: DataErrorCode
-  readonly statusCode: number
-  constructor(code: DataErrorCode, message: string, statusCode = 400) {
+  constructor(code: DataErrorCode, message: string) {
     super(message)
-    this.name = code
+    this.name = 'DataError'
     this.code = code
-    this.statusCode = statusCode
   }
 }
 
@@ -28,7 +30,7 @@ export class DataError extends Error {
 export class PathOutsideRoot extends DataError {
   readonly path: string
   constructor(path: string, root: string) {
-    super('PathOutsideRoot', `path ${JSON.stringify(path)} resolves outside the data root ${JSON.stringify(root)}`)
+    super('path_outside_root', `path ${JSON.stringify(path)} resolves outside the data root ${JSON.stringify(root)}`)
     this.path = path
   }
 }
@@ -37,7 +39,7 @@ export class PathOutsideRoot extends DataError {
 export class InvalidJsonl extends DataError {
   readonly line: number
   constructor(line: number, problem: string, file?: string) {
-    super('InvalidJsonl', `${file ? `${file}: ` : ''}line ${line}: ${problem}`)
+    super('invalid_jsonl', `${file ? `${file}: ` : ''}line ${line}: ${problem}`)
     this.line = line
   }
 }
@@ -45,6 +47,7 @@ export class InvalidJsonl extends DataError {
 /** A prompt or infill template that cannot be laid out in the sequence. */
 export class TemplateError extends DataError {
   constructor(message: string) {
-    super('TemplateError', message)
+    super('invalid_template', message)
+    this.name = 'TemplateError'
   }
 }

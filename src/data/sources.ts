@@ -1,5 +1,5 @@
 // Where a dataset's documents come from: the bundled Brown corpus, uploaded text, or a file or
-// folder under the server's data root (FSDFM_DATA_ROOT). Paths never escape that root.
+// folder under the server's input root (FSDFM_INPUT_ROOT). Paths never escape that root.
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { DatasetSpec } from '../schemas/jobs.ts'
@@ -70,7 +70,7 @@ export async function resolveInsideRoot(root: string, userPath: string): Promise
   try {
     realRoot = await realpath(root)
   } catch {
-    throw new DataError('NoDataRoot', `data root ${JSON.stringify(root)} does not exist`, 500)
+    throw new DataError('no_input_root', `input root ${JSON.stringify(root)} does not exist`)
   }
   const lexical = path.resolve(realRoot, userPath)
   // Refuse lexical escapes before touching the file system (no probing outside the root).
@@ -81,7 +81,7 @@ export async function resolveInsideRoot(root: string, userPath: string): Promise
   try {
     real = await realpath(path.resolve(root, userPath))
   } catch {
-    throw new DataError('PathNotFound', `path ${JSON.stringify(userPath)} does not exist under the data root`, 404)
+    throw new DataError('path_not_found', `path ${JSON.stringify(userPath)} does not exist under the input root`)
   }
   if (!inside(realRoot, real)) throw new PathOutsideRoot(userPath, root)
   return real
@@ -103,7 +103,7 @@ export async function readPathDocuments(root: string, userPath: string, format: 
     const fmt = EXT_FORMAT[path.extname(real).toLowerCase()] ?? format
     return parseDocuments(await readFile(real, 'utf8'), fmt, `${userPath}#`, userPath)
   }
-  if (!st.isDirectory()) throw new DataError('InvalidSource', `path ${JSON.stringify(userPath)} is neither a file nor a folder`)
+  if (!st.isDirectory()) throw new DataError('invalid_source', `path ${JSON.stringify(userPath)} is neither a file nor a folder`)
   const files: { rel: string; real: string; format: TextFormat }[] = []
   const seen = new Set<string>()
   const walk = async (dirReal: string, relDir: string): Promise<void> => {
@@ -136,8 +136,10 @@ export async function readPathDocuments(root: string, userPath: string, format: 
 }
 
 export interface SourceOptions {
-  /** Allowed root of `path` sources; default process.env.FSDFM_DATA_ROOT. */
+  /** Allowed root of `path` sources (FSDFM_INPUT_ROOT). */
   dataRoot?: string
+  /** Directory of uploads (`uploadId` sources): <artifactDir>/uploads. */
+  uploadDir?: string
 }
 
 /** The documents a dataset spec names, before maxDocuments and the split. */
@@ -148,15 +150,16 @@ export async function loadDocuments(spec: DatasetSpec, opts: SourceOptions = {})
     case 'brown':
       return (await loadBrown()).map(({ id, text }) => ({ id, text }))
     case 'upload':
-      if (typeof spec.text !== 'string') throw new DataError('InvalidSource', 'source "upload" needs `text`')
-      return parseDocuments(spec.text, format, 'upload#')
+      if (typeof spec.text === 'string') return parseDocuments(spec.text, format, 'upload#')
+      if (typeof spec.uploadId !== 'string' || !opts.uploadDir) throw new DataError('invalid_source', 'source "upload" needs `uploadId` (or inline `text`)')
+      return parseDocuments(await readFile(path.join(opts.uploadDir, path.basename(spec.uploadId)), 'utf8'), format, 'upload#')
     case 'path': {
-      if (typeof spec.path !== 'string' || spec.path.length === 0) throw new DataError('InvalidSource', 'source "path" needs `path`')
-      const root = opts.dataRoot ?? process.env.FSDFM_DATA_ROOT
-      if (!root) throw new DataError('NoDataRoot', 'source "path" needs a data root (FSDFM_DATA_ROOT is not set)', 500)
+      if (typeof spec.path !== 'string' || spec.path.length === 0) throw new DataError('invalid_source', 'source "path" needs `path`')
+      const root = opts.dataRoot
+      if (!root) throw new DataError('no_input_root', 'source "path" needs an input root (FSDFM_INPUT_ROOT)')
       return readPathDocuments(root, spec.path, format)
     }
     default:
-      throw new DataError('InvalidSource', `unknown source ${JSON.stringify(source)}`)
+      throw new DataError('invalid_source', `unknown source ${JSON.stringify(source)}`)
   }
 }

@@ -79,6 +79,9 @@ export function parseInfillTemplate(template: string): Part[] {
 export function infillToFixed(template: string, seqLen: number, vocab: Vocabulary): FixedLayout {
   checkSeqLen(seqLen)
   const parts = parseInfillTemplate(template)
+  // Count before laying out: a hole of 10^20 tokens must be an error, not an array that size.
+  const holes = parts.reduce((n, p) => n + (p.kind === 'hole' ? p.n : 0), 0)
+  if (holes > seqLen) throw new TemplateError(`infill template holes are ${holes} tokens, longer than the sequence length ${seqLen}`)
   const fixedTokens: number[] = []
   const editMask: (0 | 1)[] = []
   parts.forEach((part, i) => {

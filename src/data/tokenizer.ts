@@ -74,19 +74,19 @@ export function compactVocabFromIds(gpt2Ids: readonly number[]): CompactVocabula
   let unkId = -1
   gpt2Ids.forEach((g, i) => {
     if (g === -1) {
-      if (unkId !== -1) throw new DataError('InvalidVocabulary', `compact vocabulary has two unknown ids (${unkId}, ${i})`)
+      if (unkId !== -1) throw new DataError('invalid_vocabulary', `compact vocabulary has two unknown ids (${unkId}, ${i})`)
       unkId = i
       return
     }
     if (!Number.isInteger(g) || g < 0 || g >= GPT2_VOCAB_SIZE) {
-      throw new DataError('InvalidVocabulary', `compact id ${i} maps to invalid GPT-2 id ${g}`)
+      throw new DataError('invalid_vocabulary', `compact id ${i} maps to invalid GPT-2 id ${g}`)
     }
-    if (toCompact[g] !== -1) throw new DataError('InvalidVocabulary', `GPT-2 id ${g} appears twice in the compact vocabulary`)
+    if (toCompact[g] !== -1) throw new DataError('invalid_vocabulary', `GPT-2 id ${g} appears twice in the compact vocabulary`)
     toCompact[g] = i
   })
-  if (unkId === -1) throw new DataError('InvalidVocabulary', 'compact vocabulary has no unknown id (-1)')
+  if (unkId === -1) throw new DataError('invalid_vocabulary', 'compact vocabulary has no unknown id (-1)')
   const eosId = toCompact[EOS_ID]
-  if (eosId === -1) throw new DataError('InvalidVocabulary', 'compact vocabulary lacks EOS (50256)')
+  if (eosId === -1) throw new DataError('invalid_vocabulary', 'compact vocabulary lacks EOS (50256)')
   for (let g = 0; g < GPT2_VOCAB_SIZE; g++) if (toCompact[g] === -1) toCompact[g] = unkId
   const ids = Object.freeze([...gpt2Ids])
   return Object.freeze({
@@ -107,7 +107,7 @@ export function compactVocabFromIds(gpt2Ids: readonly number[]): CompactVocabula
  * Tokens that never occur are not kept, so a small corpus gives a smaller vocabulary.
  */
 export function buildCompactVocab(counts: ArrayLike<number>, k: number): CompactVocabulary {
-  if (!Number.isInteger(k) || k < 2) throw new DataError('InvalidVocabulary', `compact vocabulary size must be an integer >= 2, got ${k}`)
+  if (!Number.isInteger(k) || k < 2) throw new DataError('invalid_vocabulary', `compact vocabulary size must be an integer >= 2, got ${k}`)
   const seen: number[] = []
   for (let g = 0; g < GPT2_VOCAB_SIZE; g++) if (g !== EOS_ID && (counts[g] ?? 0) > 0) seen.push(g)
   seen.sort((a, b) => counts[b] - counts[a] || a - b)
@@ -136,7 +136,7 @@ export function decodeTokens(ids: Iterable<number>, vocab: Vocabulary = GPT2): s
     run = []
   }
   for (const id of ids) {
-    if (!Number.isInteger(id) || id < 0) throw new DataError('InvalidToken', `invalid token id ${id}`)
+    if (!Number.isInteger(id) || id < 0) throw new DataError('invalid_token', `invalid token id ${id}`)
     if (id >= vocab.size) {
       flush()
       out += MASK_MARKER

@@ -2,42 +2,73 @@
 // against the hardware asked for. Returns every problem found (with its field path), so one
 // 400 answer names them all.
 import { isAbsolute, relative, resolve } from 'node:path'
-import type { FieldProblem } from '../api/errors.ts'
+import { TemplateError } from '../data/errors.ts'
+import { infillToFixed, promptToFixed } from '../data/templates.ts'
+import { gpt2Vocab } from '../data/tokenizer.ts'
+import type { FieldProblem } from '../errors.ts'
+import { queueFor } from '../queue/index.ts'
 import type { JobCreate, JobKind, ModelSpec } from '../schemas/jobs.ts'
 import type { Job } from '../store/types.ts'
+import type { WorkerRecord, WorkersRepo } from '../store/workers.ts'
+import type { Config } from '../config.ts'
+import { estimateParams, FULL_VOCAB, gib, samplingBytes, trainingBytes } from './limits.ts'
 
 export interface JobLookup {
   get(id: string): Promise<Job | null>
 }
 
+export interface UploadLookup {
+  get(id: string): Promise<{ id: string; size: number } | null>
+}
+
 export interface ValidationLimits {
   inputRoot: string
-  /** Memory of one GPU in GiB, for the "model too large" check. */
+  /** Memory of one GPU in GiB, when no registered worker says how much it has. */
   gpuMemoryGiB: number
+  /** Memory a CPU job may use, in GiB, when no registered CPU worker says how much it has. */
+  cpuMemoryGiB: number
   /** Largest model (parameters) a CPU job may ask for. */
   cpuMaxParams: number
+  /** Most tokens a job may generate in all (samples x length, times budgets and models for evaluate). */
+  maxSampleTokens: number
+  /** Most tokens in one forward pass (sequences in a batch x length). */
+  maxBatchTokens: number
+  /** Most optimiser steps of a training job. */
+  maxTrainSteps: number
+  /** Workers heard from recently (for "can any worker run this"); absent: the check is skipped. */
+  workers?: () => Promise<WorkerRecord[]>
+}
+
+/** How long a worker may be silent and still count as live, and how long a registration counts at all. */
+export const WORKER_LIVE_MS = 30_000
+export const WORKER_REMEMBERED_MS = 7 * 24 * 3600_000
+
+/** The limits of a deployment: its configuration, and the workers registered in its store (read at most every 2 s). */
+export function validationLimits(config: Config, store?: { workers: WorkersRepo }): ValidationLimits {
+  let cached: { at: number; workers: Promise<WorkerRecord[]> } | null = null
+  return {
+    inputRoot: config.inputRoot,
+    gpuMemoryGiB: config.FSDFM_GPU_MEMORY_GIB,
+    cpuMemoryGiB: config.cpuMemoryGiB,
+    cpuMaxParams: config.FSDFM_CPU_MAX_PARAMS,
+    maxSampleTokens: config.FSDFM_MAX_SAMPLE_TOKENS,
+    maxBatchTokens: config.FSDFM_MAX_BATCH_TOKENS,
+    maxTrainSteps: config.FSDFM_MAX_TRAIN_STEPS,
+    workers: store
+      ? () => {
+          if (!cached || Date.now() - cached.at > 2000) {
+            const workers = store.workers.list(WORKER_LIVE_MS, WORKER_REMEMBERED_MS)
+            cached = { at: Date.now(), workers }
+            workers.catch(() => (cached = null))
+          }
+          return cached.workers
+        }
+      : undefined,
+  }
 }
 
 export const STEP_SUM_TOLERANCE = 1e-6
-
-/** Sizes of the presets, mirrored from python/fsdfm/model.py PRESETS (a test keeps the two equal). */
-export const PRESET_SHAPES: Record<string, { hidden: number; blocks: number; heads: number; condDim: number }> = {
-  tiny: { hidden: 64, blocks: 2, heads: 2, condDim: 32 },
-  small: { hidden: 256, blocks: 4, heads: 4, condDim: 64 },
-  base: { hidden: 768, blocks: 12, heads: 12, condDim: 128 },
-  '0.17B': { hidden: 768, blocks: 12, heads: 12, condDim: 128 },
-  '1.3B': { hidden: 2048, blocks: 21, heads: 32, condDim: 128 },
-  '1.7B': { hidden: 2048, blocks: 28, heads: 32, condDim: 128 },
-}
-
-/** Rough parameter count: embeddings + output + 12 h^2 per block (attention, MLP ratio 4, adaLN). */
-export function estimateParams(model: ModelSpec | undefined, vocabSize: number): number {
-  const preset = PRESET_SHAPES[model?.preset ?? 'tiny']
-  const hidden = model?.hidden ?? preset.hidden
-  const blocks = model?.blocks ?? preset.blocks
-  const condDim = model?.condDim ?? preset.condDim
-  return 2 * vocabSize * hidden + blocks * (12 * hidden * hidden + 6 * condDim * hidden)
-}
+export { PRESET_SHAPES, estimateParams } from './limits.ts'
 
 export function checkStepSizes(stepSizes: number[] | undefined, path: string, problems: FieldProblem[]): void {
   if (!stepSizes) return
@@ -58,12 +89,15 @@ interface Needed {
   check?: (job: Job) => string | null
 }
 
-const modelTypeOf = (job: Job): string => (job.kind === 'distill' ? 'student' : String((job.spec as { modelType?: string }).modelType ?? 'teacher'))
+const modelTypeOf = (job: Job): string => (job.kind === 'distill' ? 'student' : job.kind === 'pretrain' ? (job.spec.modelType ?? 'teacher') : job.kind)
 const hasCheckpoint = (job: Job): string | null =>
   typeof (job.result as { checkpoint?: unknown } | null)?.checkpoint === 'string' ? null : `job ${job.id} has no checkpoint`
 const vocabOf = (job: Job | null | undefined): number | undefined => (job?.result as { vocabSize?: number } | null)?.vocabSize
 
-export async function validateJob(body: JobCreate, jobs: JobLookup, limits: ValidationLimits): Promise<FieldProblem[]> {
+const trainedSeqLen = (job: Job | null | undefined): number | undefined =>
+  (job?.result as { seqLen?: number } | null)?.seqLen ?? (job && 'seqLen' in job.spec ? job.spec.seqLen : undefined)
+
+export async function validateJob(body: JobCreate, jobs: JobLookup, limits: ValidationLimits, uploads?: UploadLookup): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = []
   const needed: Needed[] = []
   const datasetRef = (id: string, path = '/spec/datasetJobId'): Needed => ({ path, id, kinds: ['dataset'], what: 'a dataset job' })
@@ -71,7 +105,12 @@ export async function validateJob(body: JobCreate, jobs: JobLookup, limits: Vali
   switch (body.kind) {
     case 'dataset': {
       const s = body.spec
-      if (s.source === 'upload' && !s.text) problems.push({ path: '/spec/text', message: 'required when source is upload' })
+      if (s.source === 'upload') {
+        if (s.text === undefined && s.uploadId === undefined) problems.push({ path: '/spec/text', message: 'required when source is upload: the text inline, or `uploadId` naming a POST /v1/uploads' })
+        else if (s.text !== undefined && s.uploadId !== undefined) problems.push({ path: '/spec/text', message: 'give either text or uploadId, not both' })
+        else if (s.text !== undefined && s.text.trim() === '') problems.push({ path: '/spec/text', message: 'is empty' })
+        else if (s.uploadId !== undefined && uploads && !(await uploads.get(s.uploadId))) problems.push({ path: '/spec/uploadId', message: `no upload ${s.uploadId}` })
+      } else if (s.uploadId !== undefined) problems.push({ path: '/spec/uploadId', message: 'only allowed when source is upload' })
       if (s.source === 'path') {
         if (!s.path) problems.push({ path: '/spec/path', message: 'required when source is path' })
         else if (!insideRoot(limits.inputRoot, s.path)) problems.push({ path: '/spec/path', message: `must stay inside the input root (FSDFM_INPUT_ROOT)` })
@@ -81,9 +120,11 @@ export async function validateJob(body: JobCreate, jobs: JobLookup, limits: Vali
     }
     case 'pretrain':
       needed.push(datasetRef(body.spec.datasetJobId))
+      checkTraining(body.spec, limits, problems)
       break
     case 'distill':
       needed.push(datasetRef(body.spec.datasetJobId))
+      checkTraining(body.spec, limits, problems)
       needed.push({
         path: '/spec/teacherJobId',
         id: body.spec.teacherJobId,
@@ -169,24 +210,125 @@ export async function validateJob(body: JobCreate, jobs: JobLookup, limits: Vali
     }
   }
 
-  // Size against hardware (training jobs build the model from the spec).
-  if (body.kind === 'pretrain') {
-    const params = estimateParams(body.spec.model, datasetVocab ?? 50258)
-    checkFits(params, body.gpus, limits, '/spec/model', problems)
-  }
-  if (body.kind === 'sample' && !body.spec.checkpointJobId) checkFits(estimateParams(body.spec.model, 50258), body.gpus, limits, '/spec/model', problems)
+  if (body.kind === 'sample') checkTemplate(body.spec, found.get('/spec/checkpointJobId'), problems)
+  await checkSizes(body, found, jobs, limits, problems)
+  await checkServed(body, limits, problems)
   return problems
 }
 
-function checkFits(params: number, gpus: number, limits: ValidationLimits, path: string, problems: FieldProblem[]): void {
-  if (gpus === 0) {
-    if (params > limits.cpuMaxParams)
-      problems.push({ path, message: `about ${(params / 1e6).toFixed(0)}M parameters is too large for a CPU job (limit ${(limits.cpuMaxParams / 1e6).toFixed(0)}M); ask for gpus` })
+/** Training knobs a worker turns into sizes: steps and the tokens of one micro-batch. */
+function checkTraining(spec: { steps: number; batchSize: number; gradAccum: number; seqLen: number }, limits: ValidationLimits, problems: FieldProblem[]): void {
+  if (spec.steps > limits.maxTrainSteps) problems.push({ path: '/spec/steps', message: `at most ${limits.maxTrainSteps} (FSDFM_MAX_TRAIN_STEPS)` })
+  if (spec.gradAccum > spec.batchSize) problems.push({ path: '/spec/gradAccum', message: `splits a batch of ${spec.batchSize} sequences into micro-batches; at most batchSize` })
+  const micro = Math.ceil(spec.batchSize / spec.gradAccum) * spec.seqLen
+  if (micro > limits.maxBatchTokens)
+    problems.push({ path: '/spec/batchSize', message: `a micro-batch of ${micro} tokens (batchSize / gradAccum x seqLen) exceeds ${limits.maxBatchTokens} (FSDFM_MAX_BATCH_TOKENS); raise gradAccum or lower batchSize` })
+}
+
+/** A prompt or infill template laid out now (GPT-2 token counts equal compact ones): one that cannot fit is a 400 here, never a worker's problem. */
+function checkTemplate(spec: Extract<JobCreate, { kind: 'sample' }>['spec'], model: Job | undefined, problems: FieldProblem[]): void {
+  const seqLen = Math.min(spec.seqLen, trainedSeqLen(model) ?? spec.seqLen)
+  const [field, text] = spec.infill !== undefined ? ['/spec/infill', spec.infill] : ['/spec/prompt', spec.prompt]
+  if (text === undefined || problems.some((p) => p.path === field)) return
+  try {
+    if (field === '/spec/infill') infillToFixed(text, seqLen, gpt2Vocab())
+    else promptToFixed(text, seqLen, gpt2Vocab())
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err
+    problems.push({ path: field, message: err.message })
+  }
+}
+
+/** The architecture a finished model job trained (a student has its teacher's). */
+async function modelSpecOf(job: Job, jobs: JobLookup): Promise<ModelSpec | undefined> {
+  if (job.kind === 'distill') {
+    const teacher = await jobs.get(job.spec.teacherJobId)
+    return teacher?.kind === 'pretrain' ? teacher.spec.model : undefined
+  }
+  return job.kind === 'pretrain' || job.kind === 'sample' ? job.spec.model : undefined
+}
+
+/** The memory of one device of the kind the job asks for: the largest registered worker serving its queue says, else the configuration. */
+async function deviceMemory(body: JobCreate, limits: ValidationLimits): Promise<{ bytes: number; where: string }> {
+  const queue = queueFor(body.kind, body.gpus)
+  const serving = (limits.workers ? await limits.workers() : []).filter((w) => w.queues.includes(queue) && w.memoryBytes)
+  if (serving.length > 0) return { bytes: Math.max(...serving.map((w) => w.memoryBytes!)), where: `the largest ${body.gpus > 0 ? 'GPU' : 'memory'} of the workers serving ${queue}` }
+  return body.gpus > 0
+    ? { bytes: limits.gpuMemoryGiB * 2 ** 30, where: 'one GPU (FSDFM_GPU_MEMORY_GIB)' }
+    : { bytes: limits.cpuMemoryGiB * 2 ** 30, where: 'a CPU worker (FSDFM_CPU_MEMORY_GIB)' }
+}
+
+/** Tokens, batch and memory against the limits, and the model against CPU jobs' size limit. */
+async function checkSizes(body: JobCreate, found: Map<string, Job>, jobs: JobLookup, limits: ValidationLimits, problems: FieldProblem[]): Promise<void> {
+  if (body.kind === 'dataset') return
+  let need = 0
+  let model: ModelSpec | undefined
+  let modelPath = '/spec/model'
+  const vocabAt = (path: string) => vocabOf(found.get(path)) ?? vocabOf(found.get('/spec/datasetJobId')) ?? FULL_VOCAB
+  if (body.kind === 'pretrain') {
+    model = body.spec.model
+    const s = body.spec
+    need = trainingBytes(model, vocabAt('/spec/datasetJobId'), Math.ceil(s.batchSize / s.gradAccum), s.seqLen, false)
+  } else if (body.kind === 'distill') {
+    const teacher = found.get('/spec/teacherJobId')
+    if (!teacher) return
+    model = await modelSpecOf(teacher, jobs)
+    modelPath = '/spec/teacherJobId'
+    const s = body.spec
+    need = trainingBytes(model, vocabAt('/spec/teacherJobId'), Math.ceil(s.batchSize / s.gradAccum), s.seqLen, true)
+  } else if (body.kind === 'sample') {
+    const s = body.spec
+    const ckpt = found.get('/spec/checkpointJobId')
+    if (s.checkpointJobId && !ckpt) return
+    model = ckpt ? await modelSpecOf(ckpt, jobs) : s.model
+    if (ckpt) modelPath = '/spec/checkpointJobId'
+    const seqLen = Math.min(s.seqLen, trainedSeqLen(ckpt) ?? s.seqLen)
+    if (s.count * seqLen > limits.maxSampleTokens)
+      problems.push({ path: '/spec/count', message: `${s.count} samples of ${seqLen} tokens is ${s.count * seqLen} tokens; at most ${limits.maxSampleTokens} per job (FSDFM_MAX_SAMPLE_TOKENS)` })
+    const batch = Math.min(s.batchSize, s.count)
+    if (batch * seqLen > limits.maxBatchTokens)
+      problems.push({ path: '/spec/batchSize', message: `a batch of ${batch} x ${seqLen} tokens exceeds ${limits.maxBatchTokens} (FSDFM_MAX_BATCH_TOKENS)` })
+    need = samplingBytes(model, ckpt ? vocabAt('/spec/checkpointJobId') : FULL_VOCAB, batch, seqLen)
+  } else {
+    const s = body.spec
+    const models = [...found.entries()].filter(([path]) => path.startsWith('/spec/models/'))
+    if (models.length < s.models.length) return
+    let generated = 0
+    for (const [path, job] of models) {
+      const seqLen = s.seqLen ?? trainedSeqLen(job) ?? 128
+      generated += s.samples * seqLen * s.stepBudgets.length
+      const spec = await modelSpecOf(job, jobs)
+      const bytes = samplingBytes(spec, vocabAt(path), Math.min(s.batchSize, s.samples), seqLen)
+      if (bytes > need) [need, model, modelPath] = [bytes, spec, path]
+      if (Math.min(s.batchSize, s.samples) * seqLen > limits.maxBatchTokens)
+        problems.push({ path: '/spec/batchSize', message: `a batch of ${Math.min(s.batchSize, s.samples)} x ${seqLen} tokens exceeds ${limits.maxBatchTokens} (FSDFM_MAX_BATCH_TOKENS)` })
+    }
+    if (generated > limits.maxSampleTokens)
+      problems.push({ path: '/spec/samples', message: `samples x length x budgets x models is ${generated} tokens; at most ${limits.maxSampleTokens} per job (FSDFM_MAX_SAMPLE_TOKENS)` })
+  }
+  const params = estimateParams(model, vocabAt(modelPath))
+  if (body.gpus === 0 && params > limits.cpuMaxParams) {
+    problems.push({ path: modelPath, message: `about ${(params / 1e6).toFixed(0)}M parameters is too large for a CPU job (limit ${(limits.cpuMaxParams / 1e6).toFixed(0)}M); ask for gpus` })
     return
   }
-  // AdamW training state: weights, gradients, two moments, EMA, all float32 = 20 bytes per parameter.
-  const needGiB = (params * 20) / 2 ** 30
-  const haveGiB = gpus * limits.gpuMemoryGiB
-  if (needGiB > haveGiB * 0.8)
-    problems.push({ path, message: `about ${(params / 1e9).toFixed(2)}B parameters needs ~${needGiB.toFixed(0)} GiB of training state; ${gpus} GPU(s) of ${limits.gpuMemoryGiB} GiB are too small` })
+  const have = await deviceMemory(body, limits)
+  // The weights (and, training, their optimiser state) alone: no batch size makes that fit.
+  const weights = params * (body.kind === 'distill' ? 28 : body.kind === 'pretrain' ? 20 : 4)
+  if (weights > have.bytes * 0.9)
+    problems.push({ path: modelPath, message: `about ${(params / 1e9).toFixed(2)}B parameters needs ~${gib(weights)} for its weights${body.kind === 'pretrain' || body.kind === 'distill' ? ' and training state' : ''}; ${have.where} has ${gib(have.bytes)}: use a smaller model` })
+  else if (need > have.bytes * 0.9 && !problems.some((p) => p.path === '/spec/batchSize'))
+    problems.push({
+      path: '/spec/batchSize',
+      message: `needs about ${gib(need)} per device (model, batch and sequence length together); ${have.where} has ${gib(have.bytes)}: lower batchSize or seqLen, or use a smaller model`,
+    })
+}
+
+/** A job no registered worker could take is refused; with no worker registered yet it waits (the job view says so). */
+async function checkServed(body: JobCreate, limits: ValidationLimits, problems: FieldProblem[]): Promise<void> {
+  const workers = limits.workers ? await limits.workers() : []
+  if (workers.length === 0) return
+  const queue = queueFor(body.kind, body.gpus)
+  if (workers.some((w) => w.queues.includes(queue))) return
+  const served = [...new Set(workers.flatMap((w) => w.queues))].sort()
+  problems.push({ path: '/gpus', message: `no worker serves jobs with ${body.gpus} GPU(s) (queue ${queue}); the registered workers serve ${served.join(', ')}` })
 }

@@ -1,7 +1,8 @@
 // Queues: names, the one payload type, and the Redis connection. The payload carries only the
 // job id; the spec lives in the store, so the queue never holds a second copy that can drift.
 import { Redis, type RedisOptions } from 'ioredis'
-import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq'
+import { Queue, type JobsOptions } from 'bullmq'
+import { QueueUnavailableError, withTimeout } from '../errors.ts'
 import type { JobKind } from '../schemas/jobs.ts'
 
 /** `data`: tokenisation (TypeScript only, any worker). `cpu`: Python jobs on CPU. `gpuN`: Python jobs needing N GPUs. */
@@ -24,62 +25,88 @@ export function computeQueueFor(gpuList: number[]): QueueName {
 
 /** Accepts redis://, rediss:// and unix:///path/to/socket. BullMQ needs maxRetriesPerRequest null for blocking calls. */
 export function createRedis(url: string, extra: RedisOptions = {}): Redis {
-  const options: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, ...extra }
+  // Reconnect forever, at most a second apart: an outage ends when Redis is back, not when a retry budget runs out.
+  const options: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (n) => Math.min(50 * n, 1000), ...extra }
   if (url.startsWith('unix://')) return new Redis({ ...options, path: url.slice('unix://'.length) })
   return new Redis(url, options)
 }
 
-export interface FlowNode {
-  payload: JobPayload
-  gpus: number
-  priority: number
-  /** Jobs that must succeed first; BullMQ runs this job only after them and fails it when one fails. */
-  dependsOn?: FlowNode[]
+export interface QueuesOptions {
+  /** Every Redis call made for the api or a dispatcher gives up after this long. Default 5,000 ms. */
+  timeoutMs?: number
 }
+
+/** BullMQ states in which a job is on its way to a worker (or with one). */
+const ON_QUEUE = new Set(['waiting', 'prioritized', 'delayed', 'active', 'waiting-children'])
 
 export class Queues {
   private readonly queues = new Map<QueueName, Queue<JobPayload>>()
-  private flows: FlowProducer | null = null
+  readonly timeoutMs: number
 
   constructor(
     private readonly connection: Redis,
     readonly prefix: string,
-  ) {}
+    opts: QueuesOptions = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 5000
+  }
 
   get(name: QueueName): Queue<JobPayload> {
     let q = this.queues.get(name)
     if (!q) {
       q = new Queue<JobPayload>(name, { connection: this.connection, prefix: this.prefix })
+      // Connection trouble is reported by the callers' timeouts; an unhandled 'error' would crash.
+      q.on('error', () => {})
       this.queues.set(name, q)
     }
     return q
   }
 
-  async enqueue(payload: JobPayload, opts: { gpus: number; priority: number; maxAttempts: number }): Promise<void> {
-    await this.get(queueFor(payload.kind, opts.gpus)).add(payload.kind, payload, jobOptions(payload.jobId, opts.priority))
+  /** A Redis call that gives up after timeoutMs (ioredis would otherwise wait for a reconnect forever). */
+  private bounded<T>(what: string, p: Promise<T>): Promise<T> {
+    return withTimeout(p, this.timeoutMs, () => new QueueUnavailableError(`${what} got no answer within ${this.timeoutMs} ms`))
   }
 
-  /** Enqueues a pipeline as one BullMQ flow: the last stage is the root, its dependencies its children. */
-  async enqueueFlow(root: FlowNode): Promise<void> {
-    this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.prefix })
-    const toFlow = (node: FlowNode): FlowJob => ({
-      name: node.payload.kind,
-      queueName: queueFor(node.payload.kind, node.gpus),
-      data: node.payload,
-      opts: { ...jobOptions(node.payload.jobId, node.priority), failParentOnFailure: true },
-      children: node.dependsOn?.map(toFlow),
-    })
-    await this.flows.add(toFlow(root), { queuesOptions: {} })
+  /** Calls fn whenever the Redis connection becomes ready (at start and after every reconnect). */
+  onReady(fn: () => void): () => void {
+    this.connection.on('ready', fn)
+    return () => this.connection.off('ready', fn)
   }
 
-  /** Removes a job that has not started; false when a worker already holds it. */
+  async ping(): Promise<void> {
+    await this.bounded('ping', this.connection.ping())
+  }
+
+  /**
+   * Puts the job on its queue unless it already is there (waiting, delayed, with a worker).
+   * A finished BullMQ entry of the same id (an earlier run of a job handed back or taken over)
+   * is replaced: BullMQ would ignore an add of an id it still holds. Returns whether it added.
+   */
+  async ensureQueued(payload: JobPayload, opts: { gpus: number; priority: number }): Promise<boolean> {
+    const queue = this.get(queueFor(payload.kind, opts.gpus))
+    const state = await this.bounded('getJobState', queue.getJobState(payload.jobId))
+    if (ON_QUEUE.has(state)) return false
+    if (state === 'completed' || state === 'failed') {
+      const old = await this.bounded('getJob', queue.getJob(payload.jobId))
+      try {
+        await this.bounded('remove', old?.remove() ?? Promise.resolve())
+      } catch (err) {
+        if (err instanceof QueueUnavailableError) throw err
+        return false // locked: a worker took it between the two calls, so it is on its way
+      }
+    }
+    await this.bounded('add', queue.add(payload.kind, payload, jobOptions(payload.jobId, opts.priority)))
+    return true
+  }
+
+  /** Removes a job that has not started (best effort: the store already says it will not run). */
   async removeWaiting(payload: JobPayload, gpus: number): Promise<boolean> {
-    const job = await this.get(queueFor(payload.kind, gpus)).getJob(payload.jobId)
+    const job = await this.bounded('getJob', this.get(queueFor(payload.kind, gpus)).getJob(payload.jobId))
     if (!job) return true
-    const state = await job.getState()
+    const state = await this.bounded('getState', job.getState())
     if (state === 'active' || state === 'completed' || state === 'failed') return false
     try {
-      await job.remove()
+      await this.bounded('remove', job.remove())
       return true
     } catch {
       return false // locked by a worker that just took it
@@ -87,8 +114,7 @@ export class Queues {
   }
 
   async close(): Promise<void> {
-    await this.flows?.close()
-    await Promise.all([...this.queues.values()].map((q) => q.close()))
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {})))
   }
 }
 

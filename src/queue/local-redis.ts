@@ -1,5 +1,6 @@
 // The embedded default: without REDIS_URL the CLI runs a private redis-server on a unix
-// socket inside the data directory (no TCP port, nothing reachable from outside).
+// socket inside the data directory (no TCP port, nothing reachable from outside), persisting
+// to an append-only file there.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -49,7 +50,9 @@ export async function startLocalRedis(dataDir: string, bin = 'redis-server'): Pr
   if (!redisServerAvailable(bin)) throw new RedisUnavailableError()
   const child = spawn(
     bin,
-    ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dataDir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    // Append-only file under the data directory: queued jobs survive a restart. (The store could
+    // rebuild them anyway; persistence keeps their BullMQ order and saves the reconciliation.)
+    ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dataDir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--daemonize', 'no'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   )
   const deadline = Date.now() + 10_000

@@ -35,6 +35,12 @@ export const ModelSpec = Type.Object(
     heads: Type.Optional(Type.Integer({ minimum: 1, maximum: 128, description: 'Overrides the preset head count' })),
     condDim: Type.Optional(Type.Integer({ minimum: 4, maximum: 4096, description: 'Conditioning vector size (paper: 128)' })),
     dropout: Type.Optional(Type.Number({ minimum: 0, maximum: 0.9, description: 'Dropout (paper: 0.1)' })),
+    attentionBias: Type.Optional(
+      StringEnum(['none', 'local'] as const, {
+        description:
+          'DiT attention bias. none (default): the paper’s architecture; local: a per-head penalty proportional to token distance (slopes 1 down to 2^-8(H-1)/H), which shortens the unigram plateau of small bidirectional models on long sequences (docs/method-notes.md). Ignored by an ARM',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'Model architecture' },
 )
@@ -43,14 +49,20 @@ export const DatasetSpec = Type.Object(
   {
     source: Type.Union([Type.Literal('brown'), Type.Literal('upload'), Type.Literal('path')], {
       default: 'brown',
-      description: 'brown: the bundled Brown corpus; upload: the text in `text`; path: a file or folder under FSDFM_DATA_ROOT',
+      description: 'brown: the bundled Brown corpus; upload: an upload (`uploadId`, from POST /v1/uploads) or inline `text`; path: a file or folder under FSDFM_INPUT_ROOT',
     }),
-    text: Type.Optional(Type.String({ maxLength: 50_000_000, description: 'Uploaded text (source=upload)' })),
+    text: Type.Optional(
+      Type.String({
+        maxLength: 1_000_000,
+        description: 'Inline text (source=upload), for small texts; stored as an upload, so the job shows `uploadId` instead. Larger texts: POST /v1/uploads',
+      }),
+    ),
+    uploadId: Type.Optional(Type.String({ format: 'uuid', description: 'An upload from POST /v1/uploads (source=upload)' })),
     format: Type.Union([Type.Literal('text'), Type.Literal('jsonl')], {
       default: 'text',
       description: 'text: documents separated by blank lines; jsonl: one {"text": ...} object per line',
     }),
-    path: Type.Optional(Type.String({ minLength: 1, description: 'Server-side path relative to FSDFM_DATA_ROOT (source=path)' })),
+    path: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Server-side path relative to FSDFM_INPUT_ROOT (source=path)' })),
     maxDocuments: Type.Optional(Type.Integer({ minimum: 1, description: 'Use at most this many documents' })),
     compactVocab: Type.Optional(
       Type.Integer({
@@ -60,10 +72,24 @@ export const DatasetSpec = Type.Object(
       }),
     ),
     validationFraction: Type.Number({ minimum: 0, maximum: 0.5, default: 0.05, description: 'Share of documents held out for validation' }),
-    seed: Type.Integer({ default: 0, description: 'Seed of the train/validation split' }),
+    seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of the train/validation split' }),
   },
   { additionalProperties: false },
 )
+
+/**
+ * torch.compile of the model, per job. auto: on for a job on a CUDA device where the worker's
+ * PyTorch has torch.compile (2.x), off on CPU and on PyTorch 1.x; a compile error then falls
+ * back to eager with a log line. true: always; the job fails with a clear error where
+ * torch.compile is missing or fails. false: never (eager, e.g. to rule compilation out).
+ * Compiling costs tens of seconds the first time a worker runs a model at a shape; sample and
+ * evaluate jobs on a checkpoint reuse it through the worker's model cache.
+ */
+export const CompileOption = Type.Union([Type.Literal('auto'), Type.Boolean()], {
+  default: 'auto',
+  description:
+    'torch.compile of the model. auto: on for CUDA jobs where PyTorch has torch.compile (2.x), off on CPU and PyTorch 1.x, and a compile error falls back to eager (logged); true: required, the job fails where torch.compile is missing or fails; false: eager. The first run of a model at a shape on a worker pays the compilation (tens of seconds); later sample jobs on the same checkpoint reuse it',
+})
 
 const Optim = {
   lr: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 3e-4, description: 'Peak learning rate (AdamW)' }),
@@ -74,10 +100,11 @@ const Optim = {
   gradAccum: Type.Integer({ minimum: 1, default: 1, description: 'Gradient accumulation micro-steps per optimiser step' }),
   batchSize: Type.Integer({ minimum: 1, maximum: 4096, default: 16, description: 'Sequences per optimiser step and GPU' }),
   seqLen: Type.Integer({ minimum: 8, maximum: 8192, default: 128, description: 'Tokens per sequence (paper: 1,024)' }),
-  steps: Type.Integer({ minimum: 1, default: 500, description: 'Optimiser steps' }),
-  checkpointEvery: Type.Integer({ minimum: 1, default: 100, description: 'Write a checkpoint every this many steps (and at the end)' }),
-  logEvery: Type.Integer({ minimum: 1, default: 10, description: 'Record metrics every this many steps' }),
-  seed: Type.Integer({ default: 0, description: 'Seed of initialisation, data order and noise' }),
+  steps: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 500, description: 'Optimiser steps (at most FSDFM_MAX_TRAIN_STEPS)' }),
+  checkpointEvery: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 100, description: 'Write a checkpoint every this many steps (and at the end)' }),
+  logEvery: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 10, description: 'Record metrics every this many steps' }),
+  seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of initialisation, data order and noise' }),
+  compile: CompileOption,
 }
 
 export const PretrainSpec = Type.Object(
@@ -101,13 +128,19 @@ export const DistillSpec = Type.Object(
   {
     datasetJobId: JobId,
     teacherJobId: Type.String({ format: 'uuid', description: 'A finished pretrain job of modelType teacher' }),
-    shortcut: Type.Union([Type.Literal('rk4'), Type.Literal('heun')], { default: 'rk4', description: 'Shortcut teacher integrator' }),
-    threshold: Type.Number({
-      exclusiveMinimum: 0,
-      maximum: 1,
-      default: 0.001953125,
-      description: 'Step sizes below or equal to this use the path loss against the data (paper: 2^-9)',
+    shortcut: Type.Union([Type.Literal('rk4'), Type.Literal('heun'), Type.Literal('rk4_reference')], {
+      default: 'rk4',
+      description:
+        'Shortcut teacher integrator. rk4: every stage on the path at the time it is labelled with; heun: two evaluations; rk4_reference: the public reference code’s stage placement (k3 and k4 see states off the path), for ablations (docs/method-notes.md)',
     }),
+    threshold: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description:
+          'Step sizes at or below this learn the path loss against the data instead of the shortcut teacher. Default: the smallest grid step 2^-gridPowers alone, about half of the examples (the paper: h < 2^-9 on the 2^-10 grid)',
+      }),
+    ),
     gridPowers: Type.Integer({ minimum: 1, maximum: 16, default: 10, description: 'Step-size grid {2^0 .. 2^-gridPowers} (paper: 10)' }),
     emaDecay: Type.Number({ minimum: 0, maximum: 1, default: 0.9995, description: 'EMA of the student that serves as shortcut teacher (paper: 0.9995)' }),
     ...Optim,
@@ -125,11 +158,13 @@ export const StepSizes = Type.Array(Type.Number({ exclusiveMinimum: 0, maximum: 
 export const SamplingParams = {
   solver: StringEnum(SOLVER_NAMES, {
     default: 'cumulative_scalar',
-    description: 'cumulative_scalar: FS-DFM; dfm_euler: the DFM Euler baseline; mixture_euler: Poisson jump counts',
+    description:
+      'cumulative_scalar: FS-DFM; dfm_euler: the DFM Euler baseline; mixture_euler: Poisson jump counts of the frozen rate g(t) p, a consistent first-order solver (not the reference code’s solver of that name, which jumps with probability 1 - exp(-(1 - p(z))) whatever t and h: docs/method-notes.md)',
   }),
   steps: Type.Integer({ minimum: 1, maximum: 4096, default: 8, description: 'Uniform steps h = 1/steps' }),
   stepSizes: Type.Optional(StepSizes),
-  temperature: Type.Number({ exclusiveMinimum: 0, maximum: 10, default: 1.0 }),
+  // Below 0.01 the scaled logits leave float32's useful range and the draw degenerates.
+  temperature: Type.Number({ minimum: 0.01, maximum: 10, default: 1.0, description: 'Sampling temperature: logits are divided by it (0.01 to 10)' }),
 }
 
 export const SampleSpec = Type.Object(
@@ -139,8 +174,9 @@ export const SampleSpec = Type.Object(
     ),
     model: Type.Optional(ModelSpec),
     ...SamplingParams,
-    seed: Type.Integer({ default: 0 }),
+    seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0 }),
     count: Type.Integer({ minimum: 1, maximum: 10_000, default: 4, description: 'Samples to draw' }),
+    compile: CompileOption,
     batchSize: Type.Integer({ minimum: 1, maximum: 1024, default: 4 }),
     seqLen: Type.Integer({ minimum: 4, maximum: 8192, default: 64, description: 'Tokens per sample (default: 64, or the checkpoint’s training length when smaller)' }),
     prompt: Type.Optional(Type.String({ maxLength: 100_000, description: 'Text prefix kept fixed; the rest is generated' })),
@@ -164,7 +200,7 @@ export const JudgeSpec = Discriminated(
   Type.Union([
     Type.Object({ kind: Type.Literal('ngram'), order: Type.Integer({ minimum: 1, maximum: 5, default: 3 }) }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('arm'), jobId: Type.String({ format: 'uuid', description: 'A finished pretrain job of modelType arm' }) }, { additionalProperties: false }),
-    Type.Object({ kind: Type.Literal('hf'), path: Type.String({ minLength: 1, description: 'Local Hugging Face causal-LM directory under FSDFM_DATA_ROOT' }) }, { additionalProperties: false }),
+    Type.Object({ kind: Type.Literal('hf'), path: Type.String({ minLength: 1, maxLength: 4096, description: 'Local Hugging Face causal-LM directory under FSDFM_INPUT_ROOT' }) }, { additionalProperties: false }),
   ]),
   { description: 'Who scores the generated text' },
 )
@@ -188,9 +224,43 @@ export const EvaluateSpec = Type.Object(
     seqLen: Type.Optional(Type.Integer({ minimum: 4, maximum: 8192, description: 'Generation length (default: the model’s training length)' })),
     elbo: Type.Boolean({ default: true, description: 'Report the ELBO perplexity bound on validation data' }),
     elboTimePoints: Type.Integer({ minimum: 1, maximum: 1024, default: 16 }),
+    compile: CompileOption,
     infill: Type.Boolean({ default: true, description: 'Report infilling accuracy on validation data' }),
     infillFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5, description: 'Share of tokens kept fixed in the infilling test' }),
-    seed: Type.Integer({ default: 0 }),
+    seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0 }),
+    comparisons: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            a: Type.String({ pattern: '^.+@[0-9]+$', description: 'model@steps, e.g. student@8 (the entropy-matched control is <model>~matched@steps)' }),
+            b: Type.String({ pattern: '^.+@[0-9]+$', description: 'model@steps, e.g. teacher@256' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 64,
+          description:
+            'Paired comparisons besides the default ones (each model vs the first at every budget, each budget vs the largest, the entropy-matched control vs its target): difference and ratio of the mean perplexities with 95% paired intervals',
+        },
+      ),
+    ),
+    matchEntropy: Type.Optional(
+      Type.Object(
+        {
+          model: Type.String({ minLength: 1, description: 'Evaluated model to re-sample at a lower or higher temperature (e.g. the teacher)' }),
+          target: Type.String({ minLength: 1, description: 'Evaluated model whose sample entropy it matches (e.g. the student)' }),
+          targetSteps: Type.Integer({ minimum: 1, maximum: 4096, default: 8, description: 'The target’s step budget (one of stepBudgets)' }),
+          budgets: Type.Array(Type.Integer({ minimum: 1, maximum: 4096 }), { minItems: 1, maxItems: 16, default: [8], description: 'Budgets at which the control is sampled' }),
+          tolerance: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.005, description: 'Relative entropy mismatch accepted' }),
+          maxEvaluations: Type.Integer({ minimum: 1, maximum: 16, default: 4, description: 'Sample sets per budget the temperature search may spend' }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Entropy-matched control: the model at the temperature whose samples have the target’s mean entropy, reported as <model>~matched, so that a quality gain is not just sharper sampling',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 )

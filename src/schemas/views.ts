@@ -48,6 +48,9 @@ export const JobView = Type.Object(
     parentId: Nullable(Type.String()),
     sweepId: Nullable(Type.String()),
     cancelRequested: Type.Boolean(),
+    unschedulable: Type.Optional(
+      Nullable(Type.String({ description: 'Queued jobs only: why no worker can take it now (no live worker serves its queue), or null' })),
+    ),
     createdAt: Timestamp,
     startedAt: Nullable(Timestamp),
     finishedAt: Nullable(Timestamp),

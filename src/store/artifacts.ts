@@ -45,12 +45,27 @@ export interface ArtifactInput {
   path: string
 }
 
+/** An artifact whose file is already hashed (registered inside a transaction, no I/O there). */
+export interface HashedArtifact extends ArtifactInput {
+  size: number
+  sha256: string
+}
+
+export async function hashArtifact(a: ArtifactInput): Promise<HashedArtifact> {
+  return { ...a, ...(await hashFile(a.path)) }
+}
+
 export class ArtifactsRepo {
   constructor(private readonly db: Db) {}
 
   /** Hashes the file and inserts or replaces the job's artifact of that name (its id stays). */
   async register(jobId: string, a: ArtifactInput): Promise<Artifact> {
-    const { size, sha256 } = await hashFile(a.path)
+    return this.put(jobId, await hashArtifact(a))
+  }
+
+  /** Inserts or replaces an artifact row for an already hashed file. */
+  async put(jobId: string, a: HashedArtifact): Promise<Artifact> {
+    const { size, sha256 } = a
     const { rows } = await this.db.query<ArtifactRow>(
       `insert into artifacts (id, job_id, name, kind, path, size, sha256) values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (job_id, name) do update

@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises'
 import pg from 'pg'
 import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite'
+import { StoreUnavailableError } from '../errors.ts'
 
 export interface QueryResult<T> {
   rows: T[]
@@ -31,6 +32,8 @@ export interface OpenDbOptions {
   schema?: string
   /** PostgreSQL pool size. Default: 10. */
   poolSize?: number
+  /** Give up connecting (and on a query whose answer never comes) after this long. Default: 5,000 ms to connect, 12x that per query. */
+  connectTimeoutMs?: number
 }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
@@ -41,7 +44,26 @@ export function assertSchemaName(schema: string): void {
 
 export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   if (opts.schema !== undefined) assertSchemaName(opts.schema)
-  return opts.url ? openPostgres(opts.url, opts.schema, opts.poolSize ?? 10) : openPglite(opts.dataDir ?? 'memory://', opts.schema)
+  return opts.url ? openPostgres(opts.url, opts.schema, opts.poolSize ?? 10, opts.connectTimeoutMs ?? 5000) : openPglite(opts.dataDir ?? 'memory://', opts.schema)
+}
+
+// Errors that mean "PostgreSQL is not answering" rather than "this statement is wrong": the
+// server stopped or restarts (57P0x), the connection broke or never came (08xxx, socket
+// errors, pg's own timeouts). Callers may retry these; everything else is a bug or bad data.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300'])
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|connection timeout|Query read timeout|Client has encountered a connection error|Connection ended|the database system is (starting up|shutting down)/i
+
+export function isStoreUnavailable(err: unknown): boolean {
+  if (err instanceof StoreUnavailableError) return true
+  const e = err as { code?: unknown; message?: unknown } | null
+  const code = typeof e?.code === 'string' ? e.code : ''
+  return UNAVAILABLE_CODES.has(code) || code.startsWith('08') || (typeof e?.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message))
+}
+
+/** The same error, as StoreUnavailableError when it says PostgreSQL is unreachable. */
+function classify(err: unknown): unknown {
+  if (err instanceof StoreUnavailableError || !isStoreUnavailable(err)) return err
+  return Object.assign(new StoreUnavailableError((err as Error).message), { cause: err })
 }
 
 // pg returns int8 as a string (it may exceed 2^53); our int8 columns (event ids, metric
@@ -54,10 +76,10 @@ const pgTypes = {
   },
 }
 
-async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Db> {
+async function openPostgres(url: string, schema: string | undefined, max: number, connectTimeoutMs: number): Promise<Db> {
   if (schema) {
     // Serialised so several processes creating the same new schema do not collide.
-    const client = new pg.Client({ connectionString: url })
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs })
     await client.connect()
     try {
       await client.query('begin')
@@ -77,6 +99,11 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     types: pgTypes as pg.CustomTypesConfig,
     // Applied at connection start-up, so every pooled connection uses the schema.
     options: schema ? `-c search_path="${schema}"` : undefined,
+    // A stopped or unreachable server must fail a request, not hang it (and every request
+    // queued behind it for a pool connection).
+    connectionTimeoutMillis: connectTimeoutMs,
+    query_timeout: connectTimeoutMs * 12,
+    keepAlive: true,
   })
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {})
@@ -85,8 +112,12 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     const db: Db = {
       kind: 'postgres',
       async query<T>(sql: string, params?: unknown[]) {
-        const r = await client.query(sql, params)
-        return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length }
+        try {
+          const r = await client.query(sql, params)
+          return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length }
+        } catch (err) {
+          throw classify(err)
+        }
       },
       tx: (fn) => fn(db),
       close: async () => {
@@ -99,12 +130,27 @@ async function openPostgres(url: string, schema: string | undefined, max: number
   return {
     kind: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
-      const r = await pool.query(sql, params)
-      return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length }
+      try {
+        const r = await pool.query(sql, params)
+        return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length }
+      } catch (err) {
+        throw classify(err)
+      }
     },
     async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-      const client = await pool.connect()
+      let client: pg.PoolClient
+      try {
+        client = await pool.connect()
+      } catch (err) {
+        throw classify(err)
+      }
+      // The pool listens for errors on idle clients only: a server going away during this
+      // transaction would otherwise be an uncaught 'error' event (the query itself rejects too).
       let broken = false
+      const onError = () => {
+        broken = true
+      }
+      client.on('error', onError)
       try {
         await client.query('begin')
         const out = await fn(fromClient(client))
@@ -116,8 +162,9 @@ async function openPostgres(url: string, schema: string | undefined, max: number
         } catch {
           broken = true
         }
-        throw err
+        throw classify(err)
       } finally {
+        client.off('error', onError)
         client.release(broken)
       }
     },

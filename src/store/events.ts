@@ -1,5 +1,6 @@
 // The ordered per-job event log that the SSE stream replays (Last-Event-ID = event id).
 import type { Db } from './db.ts'
+import { fenced } from './fence.ts'
 import { iso, isUuid, jsonParam } from './sql.ts'
 import { JOB_EVENT_TYPES, type JobEvent, type JobEventType } from './types.ts'
 
@@ -41,8 +42,16 @@ export interface EventsSinceOptions {
 export class EventsRepo {
   constructor(private readonly db: Db) {}
 
-  append(jobId: string, type: JobEventType, data: unknown): Promise<JobEvent> {
-    return appendEvent(this.db, jobId, type, data)
+  /** With `fence`, a worker's write: refused (FencedError) unless that attempt still holds the job. */
+  append(jobId: string, type: JobEventType, data: unknown, fence?: number): Promise<JobEvent> {
+    return fence === undefined ? appendEvent(this.db, jobId, type, data) : fenced(this.db, jobId, fence, (t) => appendEvent(t, jobId, type, data))
+  }
+
+  /** Several events of one job in one transaction (a worker relaying log lines). */
+  appendMany(jobId: string, type: JobEventType, items: unknown[], fence?: number): Promise<void> {
+    return fenced(this.db, jobId, fence, async (t) => {
+      for (const data of items) await appendEvent(t, jobId, type, data)
+    })
   }
 
   /** Events with id > lastId (all when lastId is null or 0), oldest first. */

@@ -5,7 +5,10 @@ import { EventsRepo } from './events.ts'
 import { JobsRepo } from './jobs.ts'
 import { MetricsRepo } from './metrics.ts'
 import { migrate } from './migrations.ts'
+import { OutboxRepo } from './outbox.ts'
 import { SweepsRepo } from './sweeps.ts'
+import { UploadsRepo } from './uploads.ts'
+import { WorkersRepo } from './workers.ts'
 
 export interface Store {
   db: Db
@@ -14,6 +17,9 @@ export interface Store {
   metrics: MetricsRepo
   artifacts: ArtifactsRepo
   sweeps: SweepsRepo
+  outbox: OutboxRepo
+  workers: WorkersRepo
+  uploads: UploadsRepo
   close(): Promise<void>
 }
 
@@ -28,6 +34,11 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     await db.close()
     throw err
   }
+  return storeOf(db)
+}
+
+/** The repositories over an open (and migrated) database. */
+export function storeOf(db: Db): Store {
   return {
     db,
     jobs: new JobsRepo(db),
@@ -35,15 +46,22 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     metrics: new MetricsRepo(db),
     artifacts: new ArtifactsRepo(db),
     sweeps: new SweepsRepo(db),
+    outbox: new OutboxRepo(db),
+    workers: new WorkersRepo(db),
+    uploads: new UploadsRepo(db),
     close: () => db.close(),
   }
 }
 
-export { openDb, type Db, type OpenDbOptions, type QueryResult } from './db.ts'
+export { openDb, isStoreUnavailable, type Db, type OpenDbOptions, type QueryResult } from './db.ts'
 export { migrate, MIGRATIONS, type Migration } from './migrations.ts'
 export { JobsRepo, InvalidCursorError, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './jobs.ts'
 export { EventsRepo, appendEvent, type EventsSinceOptions } from './events.ts'
 export { MetricsRepo } from './metrics.ts'
-export { ArtifactsRepo, hashFile, type ArtifactInput } from './artifacts.ts'
+export { ArtifactsRepo, hashArtifact, hashFile, type ArtifactInput, type HashedArtifact } from './artifacts.ts'
+export { OutboxRepo, addToOutbox, type Dispatchable } from './outbox.ts'
+export { WorkersRepo, type WorkerRecord, type WorkerRegistration } from './workers.ts'
+export { UploadsRepo, type Upload } from './uploads.ts'
+export { assertFence, fenced } from './fence.ts'
 export { SweepsRepo, type SweepInsert, type TrialUpsert } from './sweeps.ts'
 export * from './types.ts'

@@ -1,9 +1,11 @@
 // Job rows and their state machine (contracts.md §3). Every state change and progress
 // update also lands in job_events, in the same transaction, for the SSE stream.
 import { randomUUID } from 'node:crypto'
+import { FencedError, ServiceError } from '../errors.ts'
 import { TERMINAL_STATES } from '../schemas/jobs.ts'
 import type { Db } from './db.ts'
 import { appendEvent } from './events.ts'
+import { addToOutbox } from './outbox.ts'
 import { iso, isoOrNull, isUuid, jsonParam, timeParam } from './sql.ts'
 import type { Job, JobError, JobInsert, JobListQuery, JobPatch, JobState, JsonObject, Page } from './types.ts'
 
@@ -25,14 +27,17 @@ interface JobRow {
   parent_id: string | null
   sweep_id: string | null
   cancel_requested: boolean
+  fence: number
+  heartbeat_at: Date | null
   created_at: Date
   started_at: Date | null
   finished_at: Date | null
   updated_at: Date
 }
 
+/** A row as the typed job it is: the spec in the row was validated against its kind's schema when it was written. */
 export function toJob(r: JobRow): Job {
-  return {
+  const job: Omit<Job, 'kind' | 'spec'> & { kind: Job['kind']; spec: JsonObject } = {
     id: r.id,
     kind: r.kind,
     state: r.state,
@@ -50,18 +55,20 @@ export function toJob(r: JobRow): Job {
     parentId: r.parent_id,
     sweepId: r.sweep_id,
     cancelRequested: r.cancel_requested,
+    fence: r.fence,
+    heartbeatAt: isoOrNull(r.heartbeat_at),
     createdAt: iso(r.created_at),
     startedAt: isoOrNull(r.started_at),
     finishedAt: isoOrNull(r.finished_at),
     updatedAt: iso(r.updated_at),
   }
+  return job as Job
 }
 
 /** A list cursor that does not decode; the API answers 400. */
-export class InvalidCursorError extends Error {
-  readonly code = 'FSDFM_INVALID_CURSOR'
+export class InvalidCursorError extends ServiceError {
   constructor() {
-    super('invalid cursor')
+    super('invalid_cursor', 'invalid cursor: pass back the nextCursor of an earlier page unchanged', [{ path: '/querystring/cursor', message: 'is not a cursor this service issued' }])
     this.name = 'InvalidCursorError'
   }
 }
@@ -164,7 +171,7 @@ export class JobsRepo {
    * to a terminal state finishedAt (now, unless the patch says otherwise); moving to
    * 'cancelling' sets cancelRequested.
    */
-  async transition(id: string, from: readonly JobState[], to: JobState, patch: JobPatch = {}): Promise<Job | null> {
+  async transition(id: string, from: readonly JobState[], to: JobState, patch: JobPatch = {}, guard: { fence?: number } = {}): Promise<Job | null> {
     if (!isUuid(id) || from.length === 0) return null
     const params: unknown[] = [id, [...from], to]
     const bind = (v: unknown) => {
@@ -184,6 +191,9 @@ export class JobsRepo {
     const increment = patch.attemptIncrement === true ? 1 : patch.attemptIncrement || 0
     if (increment) sets.push(`attempt = jobs.attempt + ${bind(increment)}::integer`)
     if (to === 'cancelling') sets.push('cancel_requested = true')
+    // A job that leaves the worker's hands has no holder whose heartbeat counts.
+    if (to !== 'running' && to !== 'cancelling') sets.push('heartbeat_at = null')
+    const fenceCheck = guard.fence !== undefined ? ` and fence = ${bind(guard.fence)}::integer` : ''
 
     return this.db.tx(async (t) => {
       // The locking read re-checks the state after a concurrent writer commits, so of two
@@ -191,7 +201,7 @@ export class JobsRepo {
       // UPDATE: job_events and metrics reference jobs(id), and their inserts (made under the
       // event-log advisory lock) take KEY SHARE on this row; FOR UPDATE would deadlock them.
       const { rows } = await t.query<JobRow & { prev_state: JobState }>(
-        `with prev as (select id, state from jobs where id = $1 and state = any($2::text[]) for no key update)
+        `with prev as (select id, state from jobs where id = $1 and state = any($2::text[])${fenceCheck} for no key update)
          update jobs set ${sets.join(', ')} from prev where jobs.id = prev.id
          returning jobs.*, prev.state as prev_state`,
         params,
@@ -205,18 +215,93 @@ export class JobsRepo {
     })
   }
 
-  /** Stores the latest progress and appends a 'progress' event; null once the job is terminal or missing. */
-  async setProgress(id: string, progress: JsonObject): Promise<Job | null> {
+  /**
+   * Stores the latest progress and appends a 'progress' event; null once the job is terminal or
+   * missing. With `fence` (a worker's write) it also counts as a heartbeat and is refused
+   * (FencedError) unless that attempt still holds the job.
+   */
+  async setProgress(id: string, progress: JsonObject, fence?: number): Promise<Job | null> {
     if (!isUuid(id)) return null
     return this.db.tx(async (t) => {
       const { rows } = await t.query<JobRow>(
-        `update jobs set progress = $2::jsonb, updated_at = now()
-         where id = $1 and state <> all($3::text[]) returning *`,
-        [id, jsonParam(progress), TERMINAL],
+        fence === undefined
+          ? `update jobs set progress = $2::jsonb, updated_at = now()
+             where id = $1 and state <> all($3::text[]) returning *`
+          : `update jobs set progress = $2::jsonb, updated_at = now(), heartbeat_at = now()
+             where id = $1 and state in ('running', 'cancelling') and fence = $3 returning *`,
+        [id, jsonParam(progress), fence === undefined ? TERMINAL : fence],
       )
-      if (!rows.length) return null
+      if (!rows.length) {
+        if (fence !== undefined) throw new FencedError(id, fence)
+        return null
+      }
       await appendEvent(t, id, 'progress', progress)
       return toJob(rows[0])
+    })
+  }
+
+  /**
+   * A worker takes the job: from `queued`, or from `running` when the holder went silent for
+   * staleMs (it crashed or stalled), compare-and-set on the fence the caller read, so of two
+   * workers racing exactly one wins. Bumps attempt and fence; null when another won.
+   */
+  async claim(id: string, seen: { state: JobState; fence: number }, by: { worker: string; device: string; staleMs: number }): Promise<Job | null> {
+    if (seen.state !== 'queued' && seen.state !== 'running') return null
+    return this.db.tx(async (t) => {
+      const { rows } = await t.query<JobRow>(
+        `update jobs set state = 'running', attempt = attempt + 1, fence = fence + 1, worker = $3, device = $4,
+           heartbeat_at = now(), started_at = coalesce(started_at, now()), error = null, updated_at = now()
+         where id = $1 and fence = $2 and (state = 'queued'
+           or (state = 'running' and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => $5::float8 / 1000))))
+         returning *`,
+        [id, seen.fence, by.worker, by.device, by.staleMs],
+      )
+      if (!rows.length) return null
+      const job = toJob(rows[0])
+      await appendEvent(t, id, 'state', { from: seen.state, to: 'running', attempt: job.attempt })
+      return job
+    })
+  }
+
+  /** Whether the job's holder has been silent for staleMs (by the database's clock), or it has none. */
+  async isStale(id: string, staleMs: number): Promise<boolean> {
+    const { rows } = await this.db.query<{ stale: boolean }>(
+      `select (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => $2::float8 / 1000)) as stale from jobs where id = $1`,
+      [id, staleMs],
+    )
+    return rows[0]?.stale ?? true
+  }
+
+  /** The holder's sign of life; false when its fence was superseded or the job left its hands. */
+  async heartbeat(id: string, fence: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(`update jobs set heartbeat_at = now() where id = $1 and fence = $2 and state in ('running', 'cancelling')`, [id, fence])
+    return rowCount > 0
+  }
+
+  /**
+   * A worker that stops (SIGTERM) or lost its queue lock gives the job back: it returns to
+   * `queued` (and to the outbox, so it is enqueued again) without counting the attempt, or ends
+   * `cancelled` when a cancel was asked for meanwhile. FencedError when the attempt was superseded.
+   */
+  async handBack(id: string, fence: number, reason: string): Promise<Job> {
+    return this.db.tx(async (t) => {
+      const { rows } = await t.query<JobRow & { prev_state: JobState }>(
+        `with prev as (select id, state, cancel_requested from jobs where id = $1 and fence = $2 and state in ('running', 'cancelling') for no key update)
+         update jobs set
+           state = case when prev.cancel_requested then 'cancelled' else 'queued' end,
+           attempt = case when prev.cancel_requested then jobs.attempt else greatest(jobs.attempt - 1, 0) end,
+           finished_at = case when prev.cancel_requested then now() else null end,
+           worker = case when prev.cancel_requested then jobs.worker else null end,
+           heartbeat_at = null, updated_at = now()
+         from prev where jobs.id = prev.id
+         returning jobs.*, prev.state as prev_state`,
+        [id, fence],
+      )
+      if (!rows.length) throw new FencedError(id, fence)
+      const job = toJob(rows[0])
+      if (job.state === 'queued') await addToOutbox(t, id)
+      await appendEvent(t, id, 'state', { from: rows[0].prev_state, to: job.state, attempt: job.attempt, reason })
+      return job
     })
   }
 

@@ -2,6 +2,7 @@
 // step again overwrites the value instead of adding a second point.
 import type { Db } from './db.ts'
 import { appendEvent } from './events.ts'
+import { fenced } from './fence.ts'
 import { isUuid } from './sql.ts'
 import type { MetricPoint, MetricQuery, MetricSeries } from './types.ts'
 
@@ -13,9 +14,10 @@ export class MetricsRepo {
 
   /**
    * Upserts a batch (the last of duplicate (name, step) pairs wins) and appends one 'metric'
-   * event carrying the batch. Returns the number of points stored.
+   * event carrying the batch. Returns the number of points stored. With `fence`, a worker's
+   * write: refused (FencedError) unless that attempt still holds the job.
    */
-  async record(jobId: string, points: readonly MetricPoint[]): Promise<number> {
+  async record(jobId: string, points: readonly MetricPoint[], fence?: number): Promise<number> {
     const latest = new Map<string, MetricPoint>()
     for (const p of points) {
       if (typeof p.name !== 'string' || !p.name) throw new TypeError('metric name must be a non-empty string')
@@ -25,7 +27,7 @@ export class MetricsRepo {
     }
     const batch = [...latest.values()]
     if (!batch.length) return 0
-    return this.db.tx(async (t) => {
+    return fenced(this.db, jobId, fence, async (t) => {
       await t.query(
         `insert into metrics (job_id, name, step, value)
          select $1, u.name, u.step, u.value from unnest($2::text[], $3::bigint[], $4::float8[]) as u (name, step, value)

@@ -96,6 +96,42 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'fencing, outbox, workers, uploads',
+    statements: [
+      // fence: incremented each time a worker takes the job; every write a worker makes carries
+      // it and the store refuses a superseded one. heartbeat_at: the holder's last sign of life.
+      `alter table jobs add column fence integer not null default 0`,
+      `alter table jobs add column heartbeat_at timestamptz(3)`,
+      // Jobs the store wants on a queue: written in the transaction that makes a job runnable,
+      // moved to BullMQ afterwards by a dispatcher, so Redis holds nothing the store cannot rebuild.
+      `create table job_outbox (
+        seq bigserial primary key,
+        job_id uuid not null references jobs (id) on delete cascade,
+        created_at timestamptz(3) not null default now()
+      )`,
+      `create index job_outbox_job_idx on job_outbox (job_id)`,
+      `create index jobs_running_idx on jobs (heartbeat_at) where state in ('running', 'cancelling')`,
+      `create table workers (
+        name text primary key,
+        host text not null,
+        queues text[] not null,
+        gpus integer not null default 0,
+        memory_bytes bigint,
+        info jsonb,
+        started_at timestamptz(3) not null default now(),
+        heartbeat_at timestamptz(3) not null default now(),
+        stopped_at timestamptz(3)
+      )`,
+      `create table uploads (
+        id uuid primary key,
+        size bigint not null,
+        sha256 text not null,
+        created_at timestamptz(3) not null default now()
+      )`,
+    ],
+  },
 ]
 
 /**

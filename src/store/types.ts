@@ -1,6 +1,6 @@
 // Rows as the rest of the service sees them: camelCase, JSON columns as values, timestamps
 // as ISO-8601 strings (millisecond precision, UTC), int8 columns as numbers.
-import type { JobKind, JobState } from '../schemas/jobs.ts'
+import type { JobKind, JobState, SpecOf } from '../schemas/jobs.ts'
 
 export type { JobKind, JobState }
 export type JsonObject = Record<string, unknown>
@@ -14,12 +14,11 @@ export interface JobError {
   [key: string]: unknown
 }
 
-export interface Job {
+/** Everything a job row holds but its kind and spec. */
+export interface JobBase {
   id: string
-  kind: JobKind
   state: JobState
   name: string | null
-  spec: JsonObject
   priority: number
   gpus: number
   tags: string[]
@@ -32,11 +31,21 @@ export interface Job {
   parentId: string | null
   sweepId: string | null
   cancelRequested: boolean
+  /** Incremented each time a worker takes the job; a worker's writes carry it (fencing). */
+  fence: number
+  /** The holding worker's last sign of life (null when no worker holds the job). */
+  heartbeatAt: string | null
   createdAt: string
   startedAt: string | null
   finishedAt: string | null
   updatedAt: string
 }
+
+/** A job of one kind: its spec is that kind's (src/schemas/jobs.ts), defaults filled in at submission. */
+export type JobOf<K extends JobKind> = JobBase & { kind: K; spec: SpecOf<K> }
+
+/** A job row, discriminated by kind: `if (job.kind === 'sample') job.spec.seqLen`. */
+export type Job = { [K in JobKind]: JobOf<K> }[JobKind]
 
 export interface JobInsert {
   /** Default: crypto.randomUUID(). */

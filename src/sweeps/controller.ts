@@ -9,6 +9,7 @@
 import { JobNotCancellable } from '../jobs/service.ts'
 import { validateJob } from '../jobs/validate.ts'
 import type { Job, JsonObject, Sweep, SweepTrial } from '../store/types.ts'
+import { PassLoop } from '../util/loop.ts'
 import { busy, withSweepLock } from './lock.ts'
 import { byObjective, keyMetrics, objectiveOf, sourceOf } from './objective.ts'
 import { decide, type Points } from './pruning.ts'
@@ -24,53 +25,30 @@ const isActive = (s: string) => (ACTIVE_TRIAL_STATES as readonly string[]).inclu
 const isTerminal = (s: string) => (TERMINAL_TRIAL_STATES as readonly string[]).includes(s)
 
 export class SweepController {
-  private stopped = true
-  private loop: Promise<void> | null = null
-  private wake: (() => void) | null = null
-  /** Sweeps this process has resumed (re-enqueued their queued trials) since it started. */
-  private readonly resumed = new Set<string>()
-  private readonly intervalMs: number
+  private readonly loop: PassLoop
   private readonly log: (msg: string) => void
 
   constructor(
     private readonly deps: SweepDeps,
     opts: ControllerOptions = {},
   ) {
-    this.intervalMs = opts.intervalMs ?? 500
     this.log = deps.log ?? ((m) => console.log(`[sweeps] ${m}`))
+    this.loop = new PassLoop(() => this.tick(true).catch((err) => this.log(`pass failed: ${(err as Error).message}`)), opts.intervalMs ?? 500)
   }
 
   start(): void {
-    if (!this.stopped) return
-    this.stopped = false
-    this.loop = (async () => {
-      while (!this.stopped) {
-        await this.tick().catch((err) => this.log(`pass failed: ${(err as Error).message}`))
-        if (this.stopped) break
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.intervalMs)
-          this.wake = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
-        this.wake = null
-      }
-    })()
+    this.loop.start()
   }
 
   /** Finishes the pass in progress, then stops. */
-  async stop(): Promise<void> {
-    this.stopped = true
-    this.wake?.()
-    await this.loop
-    this.loop = null
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
-  /** One pass over every running sweep. */
-  async tick(): Promise<void> {
+  /** One pass over every running sweep (in the loop: cut short when it stops). */
+  async tick(inLoop = false): Promise<void> {
     for (const sweep of await this.deps.store.sweeps.list({ state: 'running', limit: 500 })) {
-      if (this.stopped && this.loop) return
+      if (inLoop && !this.loop.running) return
       try {
         await this.advance(sweep.id)
       } catch (err) {
@@ -91,8 +69,6 @@ export class SweepController {
     if (!sweep || sweep.state !== 'running') return
     const spec = sweep.spec as unknown as StoredSweepSpec
     const { objective, earlyStopping, maxConcurrent } = spec.request
-    const resume = !this.resumed.has(sweepId)
-    this.resumed.add(sweepId)
 
     let trials = await store.sweeps.listTrials(sweepId)
     const jobIds = trials.map((t) => t.jobId).filter((id): id is string => !!id)
@@ -124,9 +100,7 @@ export class SweepController {
       }
       switch (job.state) {
         case 'queued':
-          // After a restart: put the job back on its queue in case Redis lost it (BullMQ ignores a known id).
-          if (resume) await this.deps.jobService.enqueue(job)
-          break
+          break // on its queue: the store's outbox and reconciler see to that
         case 'running':
         case 'cancelling':
           running.set(t.trialIndex, job)
@@ -199,22 +173,19 @@ export class SweepController {
     const { store, limits } = this.deps
     const body = trialBody(sweep.id, spec, trial.trialIndex)
     const jobId = trial.jobId ?? trialJobId(sweep.id, trial.trialIndex)
-    let job = await store.jobs.get(jobId)
-    if (!job) {
+    if (!(await store.jobs.get(jobId))) {
       // The references were checked when the sweep was created; check again, they may be gone.
-      const problems = await validateJob(body, store.jobs, limits)
+      const problems = await validateJob(body, store.jobs, limits, store.uploads)
       if (problems.length) {
         await this.end(trial, 'failed', { ...recordOf(trial), note: problems.map((p) => `${p.path}: ${p.message}`).join('; ') })
         return
       }
       try {
-        job = await this.deps.jobService.create(body, { id: jobId, sweepId: sweep.id })
+        await this.deps.jobService.create(body, { id: jobId, sweepId: sweep.id })
       } catch (err) {
+        // Created meanwhile (another api process): the same trial, the same job.
         if ((err as { code?: string }).code !== '23505') throw err
-        job = await store.jobs.get(jobId) // created meanwhile: the same trial, the same job
       }
-    } else if (job.state === 'queued') {
-      await this.deps.jobService.enqueue(job)
     }
     await store.sweeps.updateTrial(sweep.id, trial.trialIndex, ['pending'], { state: 'queued' })
   }

@@ -2,16 +2,14 @@
 // stored), read (counts, trials sorted by objective, best trial, CSV) and cancel. Running
 // them is the controller's part (controller.ts).
 import { createHash } from 'node:crypto'
-import { InvalidSpecError, type FieldProblem } from '../api/errors.ts'
-import type { Config } from '../config.ts'
+import { InvalidSpecError, ServiceError, type FieldProblem } from '../errors.ts'
 import { JobNotCancellable, type JobService } from '../jobs/service.ts'
 import { validateJob, type JobLookup, type ValidationLimits } from '../jobs/validate.ts'
-import type { Queues } from '../queue/index.ts'
 import type { JobCreate } from '../schemas/jobs.ts'
 import type { Store } from '../store/index.ts'
 import type { Job, JsonObject, Sweep, SweepTrial } from '../store/types.ts'
 import { withSweepLock } from './lock.ts'
-import { byObjective, sourceOf } from './objective.ts'
+import { byObjective, checkJudgedBudget, checkObjective, sourceOf } from './objective.ts'
 import type { PruneState } from './pruning.ts'
 import {
   ACTIVE_TRIAL_STATES,
@@ -37,7 +35,6 @@ export type SchemaCheck = (body: JobCreate) => FieldProblem[]
 
 export interface SweepDeps {
   store: Store
-  queues: Queues
   jobService: JobService
   limits: ValidationLimits
   log?: (msg: string) => void
@@ -53,18 +50,13 @@ export interface TrialRecord extends JsonObject {
   final?: boolean
 }
 
-export class SweepNotCancellable extends Error {
+export class SweepNotCancellable extends ServiceError {
   constructor(public readonly sweep: Sweep) {
-    super(`sweep ${sweep.id} is already ${sweep.state}`)
+    super('not_cancellable', `sweep ${sweep.id} is already ${sweep.state}`)
     this.name = 'SweepNotCancellable'
   }
 }
 
-export const limitsOf = (config: Config): ValidationLimits => ({
-  inputRoot: config.inputRoot,
-  gpuMemoryGiB: config.FSDFM_GPU_MEMORY_GIB,
-  cpuMaxParams: config.FSDFM_CPU_MAX_PARAMS,
-})
 
 export const sweepTag = (sweepId: string): string => `sweep:${sweepId}`
 
@@ -191,9 +183,8 @@ export class SweepService {
           problems.push({ path: `/space/${path}`, message: `a sweep of sample jobs on a checkpoint varies ${SAMPLER_PARAMS.join(', ')} only` })
 
     const source = sourceOf(req.objective.metric)
-    if (source === 'sample' && base.kind !== 'sample') problems.push({ path: '/objective/metric', message: `${req.objective.metric} needs sample jobs` })
-    if (source === 'series' && (base.kind === 'sample' || base.kind === 'dataset'))
-      problems.push({ path: '/objective/metric', message: `${base.kind} jobs record no metric series; use result.<field>${base.kind === 'sample' ? ', sample/entropy or sample/distinct' : ''}` })
+    const unknownObjective = checkObjective(base, req.objective.metric)
+    if (unknownObjective) problems.push({ path: '/objective/metric', message: unknownObjective })
     if (req.earlyStopping && source !== 'series')
       problems.push({ path: '/earlyStopping', message: `early stopping reads intermediate values of a metric series; ${req.objective.metric} is known only when a trial ends` })
     if (base.tags.length >= 32) problems.push({ path: '/base/tags', message: 'at most 31 tags: each trial also gets the sweep tag' })
@@ -207,6 +198,10 @@ export class SweepService {
     if (problems.length) throw new InvalidSpecError(problems)
 
     const plan = planTrials(space, method, req.seed, maxTrials)
+    if (source === 'judged') {
+      const budget = checkJudgedBudget(req.objective, plan.map((p) => applyParams(base.spec as Record<string, unknown>, p)))
+      if (budget) throw new InvalidSpecError([{ path: '/objective/at', message: budget }])
+    }
     const normalised = await this.checkTrials(req, plan, checkSchema)
     const spec: StoredSweepSpec = {
       // The base as trial 0 normalised it: objects a dotted path created carry their defaults.
@@ -235,7 +230,7 @@ export class SweepService {
     for (let i = 0; i < plan.length && details.length < MAX_DETAILS; i++) {
       const body = structuredClone({ ...req.base, spec: applyParams(req.base.spec as Record<string, unknown>, plan[i]) }) as JobCreate
       let problems = checkSchema(body)
-      if (!problems.length) problems = await validateJob(body, lookup, this.deps.limits)
+      if (!problems.length) problems = await validateJob(body, lookup, this.deps.limits, this.deps.store.uploads)
       if (i === 0) first = body
       for (const p of problems) {
         // /spec/model/hidden -> model.hidden: a varied path reports at /space/<path>, the rest at /base.

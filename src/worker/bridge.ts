@@ -5,6 +5,11 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
+import type { Static, TSchema } from 'typebox'
+import { Compile } from 'typebox/compile'
+import { RUNTIME_API, type ArgOf, type PingInfo, type ResultOf, type RuntimeMethod } from './runtime-api.ts'
+
+export type { PingInfo } from './runtime-api.ts'
 
 const require = createRequire(import.meta.url)
 export const PYTHON_PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'python')
@@ -25,17 +30,32 @@ export class PythonCallError extends Error {
   }
 }
 
+/** A Python module proxy as pythonia hands it over: our runtime's functions take and return JSON strings. */
+type RuntimeProxy = Record<RuntimeMethod, (json: string) => Promise<unknown>>
+
 interface PythoniaModule {
-  python: ((module: string) => Promise<any>) & { exit: () => void }
+  python: ((module: string) => Promise<unknown>) & { exit: () => void }
   com: { proc: ChildProcess | null; start: () => void; end: () => void }
 }
 
-export interface PingInfo {
-  torch: string
-  cuda: boolean
-  devices: number
-  version: string
+/** A runtime result that does not match its schema: the two sides disagree (a bug, not bad input). */
+export class BridgeContractError extends Error {
+  constructor(method: string, problems: string[]) {
+    super(`fsdfm.runtime.${method} answered outside the contract: ${problems.join('; ')}`)
+    this.name = 'BridgeContractError'
+  }
 }
+
+const validators = new WeakMap<TSchema, ReturnType<typeof Compile>>()
+
+/** `value` as the schema's type, or BridgeContractError naming what does not fit. */
+export function checked<T extends TSchema>(schema: T, value: unknown, what: string): Static<T> {
+  let check = validators.get(schema)
+  if (!check) validators.set(schema, (check = Compile(schema)))
+  if (!check.Check(value)) throw new BridgeContractError(what, [...check.Errors(value)].slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`))
+  return value as Static<T>
+}
+
 
 export interface BridgeOptions {
   pythonBin: string
@@ -48,7 +68,7 @@ export interface BridgeOptions {
 
 export class PythonBridge {
   private mod: PythoniaModule | null = null
-  private runtime: any = null
+  private runtime: RuntimeProxy | null = null
   private died: Promise<never> | null = null
   private exitInfo: string | null = null
   private restarts = 0
@@ -79,7 +99,7 @@ export class PythonBridge {
       this.restarts++
     }
     this.exitInfo = null
-    this.runtime = await this.mod.python('fsdfm.runtime')
+    this.runtime = (await this.mod.python('fsdfm.runtime')) as RuntimeProxy
     const proc = this.mod.com.proc
     // pythonia writes to the IPC channel from timers; once the process is gone that raises an
     // 'error' event, which would crash the worker without a listener.
@@ -92,26 +112,29 @@ export class PythonBridge {
       })
     })
     this.died.catch(() => {}) // observed through call(); never an unhandled rejection
-    return this.call<PingInfo>('ping', {})
+    return this.call('ping', {})
   }
 
   get alive(): boolean {
     return this.mod !== null && this.exitInfo === null && this.mod.com.proc !== null
   }
 
-  /** One short runtime call: JSON in, JSON out. Rejects at once if Python dies meanwhile. */
-  async call<T>(method: string, arg: unknown): Promise<T> {
-    if (!this.alive || !this.runtime || !this.died) throw new PythonDiedError(this.exitInfo ?? 'Python is not running')
-    const pending = (async () => {
-      const out = await this.runtime[method](JSON.stringify(arg))
-      return JSON.parse(String(out)) as T
-    })()
+  /**
+   * One short runtime call: JSON in, JSON out, the result checked against the method's schema.
+   * Rejects at once if Python dies meanwhile.
+   */
+  async call<M extends RuntimeMethod>(method: M, arg: ArgOf<M>): Promise<ResultOf<M>> {
+    const runtime = this.runtime
+    if (!this.alive || !runtime || !this.died) throw new PythonDiedError(this.exitInfo ?? 'Python is not running')
+    const pending = (async () => JSON.parse(String(await runtime[method](JSON.stringify(arg)))) as unknown)()
+    let out: unknown
     try {
-      return await Promise.race([pending, this.died])
+      out = await Promise.race([pending, this.died])
     } catch (err) {
       if (err instanceof PythonDiedError) throw err
       throw new PythonCallError(pythonErrorMessage(err))
     }
+    return checked(RUNTIME_API[method].result, out, method) as ResultOf<M>
   }
 
   /** Ensures a live interpreter; returns true when it had to restart one. */

@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path'
 import { readManifest } from '../data/dataset.ts'
 import { infillToFixed, promptToFixed } from '../data/templates.ts'
 import { gpt2Vocab, vocabFromManifest, type Vocabulary } from '../data/tokenizer.ts'
-import type { EvaluateSpec, SampleSpec } from '../schemas/jobs.ts'
 import type { Job } from '../store/types.ts'
 
 export const jobDir = (artifactDir: string, jobId: string): string => join(artifactDir, 'jobs', jobId)
@@ -55,8 +54,11 @@ function checkpointOf(job: Job): string {
   return path
 }
 
+/** The dataset whose vocabulary a job speaks (every kind but sample names one in its spec). */
+const datasetOf = (job: Job): string | null => (job.kind === 'sample' || job.kind === 'dataset' ? null : job.spec.datasetJobId)
+
 function datasetOfModel(job: Job): string | null {
-  return ((job.result as { datasetJobId?: string } | null)?.datasetJobId ?? (job.spec as { datasetJobId?: string }).datasetJobId) || null
+  return ((job.result as { datasetJobId?: string } | null)?.datasetJobId ?? datasetOf(job)) || null
 }
 
 function vocabOfDataset(artifactDir: string, datasetJobId: string | null): Vocabulary {
@@ -74,7 +76,7 @@ export async function prepareRun(job: Job, artifactDir: string, getJob: GetJob, 
     resumeFrom: existsSync(own) && (job.kind === 'pretrain' || job.kind === 'distill') ? own : null,
   }
   const config: Record<string, unknown> = { ...job.spec }
-  let datasetJobId: string | null = (job.spec as { datasetJobId?: string }).datasetJobId ?? null
+  let datasetJobId = datasetOf(job)
   let vocab: Vocabulary | null = null
 
   if (datasetJobId) {
@@ -82,10 +84,10 @@ export async function prepareRun(job: Job, artifactDir: string, getJob: GetJob, 
     inputs.datasetDir = datasetDir(artifactDir, datasetJobId)
   }
   if (job.kind === 'distill') {
-    inputs.teacherCheckpoint = checkpointOf(await mustGet(getJob, String(job.spec.teacherJobId), 'teacher job'))
+    inputs.teacherCheckpoint = checkpointOf(await mustGet(getJob, job.spec.teacherJobId, 'teacher job'))
   }
   if (job.kind === 'evaluate') {
-    const spec = job.spec as unknown as EvaluateSpec
+    const spec = job.spec
     inputs.modelCheckpoints = {}
     for (const m of spec.models) inputs.modelCheckpoints[m.jobId] = checkpointOf(await mustGet(getJob, m.jobId, 'model job'))
     for (const judge of spec.judges) {
@@ -95,13 +97,13 @@ export async function prepareRun(job: Job, artifactDir: string, getJob: GetJob, 
     config.judges = spec.judges.map((j) => (j.kind === 'hf' ? { ...j, path: resolve(inputRoot, j.path) } : j))
   }
   if (job.kind === 'sample') {
-    const spec = job.spec as unknown as SampleSpec
+    const spec = job.spec
     let seqLen = spec.seqLen
     if (spec.checkpointJobId) {
       const model = await mustGet(getJob, spec.checkpointJobId, 'checkpoint job')
       inputs.checkpoint = checkpointOf(model)
       datasetJobId = datasetOfModel(model)
-      const trainedLen = Number((model.result as { seqLen?: number } | null)?.seqLen ?? (model.spec as { seqLen?: number }).seqLen ?? seqLen)
+      const trainedLen = Number((model.result as { seqLen?: number } | null)?.seqLen ?? ('seqLen' in model.spec ? model.spec.seqLen : undefined) ?? seqLen)
       seqLen = Math.min(seqLen, trainedLen)
     }
     vocab = vocabOfDataset(artifactDir, datasetJobId)

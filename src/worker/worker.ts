@@ -1,33 +1,32 @@
 // A worker: one Node process per GPU slot (or one CPU worker), owning one Python process.
 // It takes jobs from BullMQ, runs them through the Python runtime (or, for datasets, in
 // TypeScript), relays progress and metrics into the store, honours cancel requests, and
-// registers outputs. State transitions are guarded in the store, so a job whose worker died
-// and that BullMQ hands to another worker resumes instead of running twice.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+// registers outputs. Taking a job bumps its fence in the store; every later write carries it,
+// and the lease (lease.ts) stops Python before the queue lock can pass to another worker, so
+// two attempts never run at once and a superseded one never writes. On SIGTERM the job is
+// checkpointed and handed back to the queue without counting an attempt.
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { Worker, type Job as BullJob } from 'bullmq'
+import { DelayedError, Worker, type Job as BullJob } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
-import { renderReportTable } from '../api/jobs/report.ts'
+import { renderReportTable } from '../jobs/report.ts'
 import { buildDataset } from '../data/dataset.ts'
 import { decodeTokens } from '../data/tokenizer.ts'
 import { failDependents } from '../jobs/dependents.ts'
+import { uploadsDir } from '../jobs/uploads.ts'
 import { computeQueueFor, type JobPayload } from '../queue/index.ts'
-import type { DatasetSpec } from '../schemas/jobs.ts'
+import { isStoreUnavailable } from '../store/db.ts'
 import type { Store } from '../store/index.ts'
-import type { Job, JobError } from '../store/types.ts'
+import type { Job, JobError, JobOf } from '../store/types.ts'
 import { PythonBridge, PythonDiedError, type PingInfo } from './bridge.ts'
+import { RunArtifacts, type RunStatus } from './runtime-api.ts'
+import { checked } from './bridge.ts'
 import { jobDir, prepareRun } from './inputs.ts'
+import { Lease, type StopReason } from './lease.ts'
+import { JobWriter, type Outcome } from './writer.ts'
 
-export interface RunStatus {
-  runId: string
-  state: 'running' | 'succeeded' | 'failed' | 'cancelled'
-  progress: Record<string, unknown> | null
-  metrics: { name: string; step: number; value: number }[]
-  logs: string[]
-  result: ({ artifacts?: { name: string; path: string; kind: string }[] } & Record<string, unknown>) | null
-  error: { type: string; message: string; frame?: string; traceback?: string } | null
-}
 
 export interface WorkerDeps {
   config: Config
@@ -37,6 +36,20 @@ export interface WorkerDeps {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled'])
+/** How often a worker tells the store it is alive (the registry counts it live for 30 s). */
+const REGISTRY_HEARTBEAT_MS = 10_000
+
+/** The outcome of a run stopped before its end. */
+function stopOutcome(reason: StopReason): Outcome {
+  if (reason === 'fenced') return { kind: 'abandon' }
+  return { kind: 'handback', reason: reason === 'handback' ? 'the worker is stopping (SIGTERM)' : 'the worker lost its lease on the job' }
+}
+
+interface ActiveRun {
+  job: Job
+  lease: Lease
+}
 
 export class FsdfmWorker {
   readonly bridge: PythonBridge
@@ -46,6 +59,9 @@ export class FsdfmWorker {
   private readonly log: (msg: string) => void
   /** Echo Python's log lines (they are always kept as job events and in the job's log.txt). */
   private readonly verbose: boolean
+  private readonly active = new Set<ActiveRun>()
+  private draining = false
+  private registryTimer: NodeJS.Timeout | null = null
 
   constructor(private readonly deps: WorkerDeps) {
     const gpus = deps.config.gpuList
@@ -64,10 +80,26 @@ export class FsdfmWorker {
     return this.python
   }
 
+  /** The queues this worker serves: `data` and its compute queue. */
+  get queues(): string[] {
+    return ['data', computeQueueFor(this.deps.config.gpuList)]
+  }
+
   async start(): Promise<void> {
     this.python = await this.bridge.start()
     if (this.device === 'cuda' && !this.python.cuda) throw new Error(`worker owns GPUs ${this.deps.config.FSDFM_GPUS} but PyTorch sees no CUDA device`)
-    const { config, connection } = this.deps
+    const { config, connection, store } = this.deps
+    // Registered before taking jobs, so the api knows which queues are served (and how much memory a device has).
+    await store.workers.register({
+      name: config.workerName,
+      host: hostname(),
+      queues: this.queues,
+      gpus: config.gpuList.length,
+      memoryBytes: this.device === 'cuda' ? (this.python.memory ?? null) : totalmem(),
+      info: { pid: process.pid, node: process.version, torch: this.python.torch, cuda: this.python.cuda },
+    })
+    this.registryTimer = setInterval(() => void store.workers.heartbeat(config.workerName).catch(() => {}), REGISTRY_HEARTBEAT_MS)
+    this.registryTimer.unref()
     const common = {
       connection,
       prefix: config.FSDFM_QUEUE_PREFIX,
@@ -77,150 +109,277 @@ export class FsdfmWorker {
       // Crash retries are counted in the store (attempt) against FSDFM_MAX_ATTEMPTS, not by BullMQ.
       maxStalledCount: 1000,
     }
-    this.workers = [
-      new Worker<JobPayload>('data', (j) => this.process(j), common),
-      new Worker<JobPayload>(computeQueueFor(config.gpuList), (j) => this.process(j), common),
-    ]
+    this.workers = this.queues.map((q) => new Worker<JobPayload>(q, (j, token) => this.process(j, token ?? ''), common))
     for (const w of this.workers) w.on('error', (err) => this.log(`queue error: ${err.message}`))
-    this.log(`ready: queues data, ${computeQueueFor(config.gpuList)}; python torch ${this.python.torch}, cuda ${this.python.cuda}`)
+    this.log(`ready: queues ${this.queues.join(', ')}; python torch ${this.python.torch}, cuda ${this.python.cuda}`)
   }
 
+  /**
+   * Graceful stop (SIGTERM): takes no new job, asks the running ones to checkpoint and stop, and
+   * hands them back to the queue without counting an attempt. After `timeoutMs` it kills Python
+   * (the job resumes from its last checkpoint elsewhere) and stops anyway.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true
+    for (const run of this.active) run.lease.stop('handback')
+    const closing = Promise.all(this.workers.map((w) => w.close()))
+    const timedOut = await Promise.race([closing.then(() => false), sleep(timeoutMs).then(() => true)])
+    if (timedOut) {
+      this.log(`stop: jobs did not stop within ${timeoutMs} ms; killing Python and handing them back`)
+      this.bridge.kill('SIGKILL')
+      if (await Promise.race([closing.then(() => false), sleep(5000).then(() => true)])) await Promise.all(this.workers.map((w) => w.close(true)))
+    }
+  }
+
+  /** Stops now: running jobs are handed back after at most 3 s (killed if they take longer). */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()))
+    if (this.registryTimer) clearInterval(this.registryTimer)
+    await this.drain(Math.min(3000, this.deps.config.FSDFM_STOP_TIMEOUT_MS))
+    await this.deps.store.workers.stopped(this.deps.config.workerName).catch(() => {})
     await this.bridge.close()
   }
 
-  /** The BullMQ processor. Outcomes live in the store; the queue job only records that it ran. */
-  private async process(bull: BullJob<JobPayload>): Promise<string> {
-    const jobs = this.deps.store.jobs
-    let job = await jobs.get(bull.data.jobId)
-    // The api enqueues inside its insert transaction, so a fast worker can see the id before the
-    // row commits: look again after 5, 10, 20 ... ms (about 3 s in all).
-    for (let i = 0, delay = 5; !job && i < 12; i++, delay = Math.min(delay * 2, 500)) {
-      await sleep(delay)
-      job = await jobs.get(bull.data.jobId)
-    }
-    if (!job) return 'missing'
-    if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') return job.state
-    if (job.cancelRequested || job.state === 'cancelling') {
-      await jobs.transition(job.id, ['queued', 'running', 'cancelling'], 'cancelled', {})
-      return 'cancelled'
-    }
-    if (job.attempt >= this.deps.config.FSDFM_MAX_ATTEMPTS) {
-      await this.fail(job, { code: 'too_many_attempts', message: `job was started ${job.attempt} times and its worker died each time` })
-      return 'failed'
-    }
-    const running = await jobs.transition(job.id, ['queued', 'running'], 'running', {
-      worker: this.deps.config.workerName,
-      device: job.kind === 'dataset' ? 'cpu' : this.device,
-      attemptIncrement: 1,
-      startedAt: job.startedAt ?? new Date().toISOString(),
-      error: null,
-    })
-    if (!running) return 'raced' // cancelled meanwhile
-    this.log(`job ${job.id} (${job.kind}) started, attempt ${running.attempt}`)
+  /**
+   * The BullMQ processor. Outcomes live in the store; the queue job only records that it ran.
+   * A job handed back goes back to BullMQ as a delayed job due now, so another worker (or this
+   * one, restarted) takes it up at once.
+   */
+  private async process(bull: BullJob<JobPayload>, token: string): Promise<string> {
+    if (this.draining) return this.release(bull, token)
+    const claimed = await this.claim(bull.data.jobId)
+    if (typeof claimed === 'string') return claimed
+    const job = claimed
+    const { store, config } = this.deps
+    const lease = new Lease({ bull, token, lockMs: config.FSDFM_LOCK_MS, jobs: store.jobs, jobId: job.id, fence: job.fence, log: this.log })
+    const writer = new JobWriter({ store, jobId: job.id, fence: job.fence, metricsFile: join(jobDir(config.artifactDir, job.id), 'metrics.jsonl'), log: this.log })
+    const run: ActiveRun = { job, lease }
+    this.active.add(run)
+    let outcome: Outcome
     try {
-      if (job.kind === 'dataset') await this.runDataset(running, bull)
-      else await this.runPython(running, bull)
+      await lease.start()
+      if (this.draining) lease.stop('handback')
+      if (lease.stopReason) {
+        // The lock was gone before anything ran (taken over, or lost with Redis): do nothing.
+        outcome = stopOutcome(lease.stopReason)
+      } else {
+        this.log(`job ${job.id} (${job.kind}) started, attempt ${job.attempt}`)
+        outcome = job.kind === 'dataset' ? await this.runDataset(job, lease, writer) : await this.runPython(job, lease, writer)
+      }
     } catch (err) {
-      await this.fail(running, errorOf(err))
+      outcome = lease.stopReason ? stopOutcome(lease.stopReason) : { kind: 'final', state: 'failed', error: errorOf(err) }
     }
-    const final = await jobs.get(job.id)
-    if (final && final.state !== 'succeeded') {
-      // Pipelines: BullMQ fails the stages after this one (failParentOnFailure); the store says why.
-      await failDependents(jobs, final)
-      throw new JobEndedError(`job ${final.id} ended ${final.state}`)
+    lease.close()
+    const written = await writer.close(outcome).finally(() => this.active.delete(run))
+    if (written === 'fenced') {
+      this.log(`job ${job.id}: a newer attempt holds it; this one wrote nothing more`)
+      return 'superseded'
     }
-    return 'succeeded'
+    if (outcome.kind === 'handback') {
+      this.log(`job ${job.id} handed back: ${outcome.reason}`)
+      return this.release(bull, token)
+    }
+    if (outcome.kind === 'final') {
+      this.log(`job ${job.id} ${outcome.state}${outcome.error ? `: ${outcome.error.message}` : ''}`)
+      return outcome.state
+    }
+    return outcome.kind
   }
 
-  private async fail(job: Job, error: JobError): Promise<void> {
-    this.log(`job ${job.id} failed: ${error.message}`)
-    await this.deps.store.jobs.transition(job.id, ['queued', 'running', 'cancelling'], 'failed', { error })
+  /** Puts the BullMQ job back as due now; the store's outbox re-adds it anyway if this fails. */
+  private async release(bull: BullJob<JobPayload>, token: string): Promise<string> {
+    try {
+      await bull.moveToDelayed(Date.now(), token)
+    } catch {
+      return 'released' // the lock is gone: the dispatcher re-adds it from the outbox
+    }
+    throw new DelayedError()
   }
 
-  private async runDataset(job: Job, bull: BullJob<JobPayload>): Promise<void> {
-    const outDir = join(jobDir(this.deps.config.artifactDir, job.id), 'dataset')
-    const manifest = await buildDataset(job.spec as unknown as DatasetSpec, outDir, {
-      dataRoot: this.deps.config.inputRoot,
-      onProgress: (done: number, total: number) => {
-        void bull.updateProgress({ step: done, total })
+  /**
+   * Takes the job in the store: from queued, or from a worker whose heartbeat went stale (it
+   * died or stalled past its lease). A holder still heartbeating is waited for (it stops on its
+   * own once its lease is gone, then hands the job back). Returns the claimed job, or why not.
+   */
+  private async claim(jobId: string): Promise<Job | string> {
+    const { store, config } = this.deps
+    const staleMs = config.FSDFM_LOCK_MS
+    const deadline = Date.now() + 3 * config.FSDFM_LOCK_MS
+    for (;;) {
+      let job: Job | null
+      try {
+        job = await store.jobs.get(jobId)
+        if (!job) return 'missing'
+        if (TERMINAL.has(job.state)) return job.state
+        if (job.parentId) {
+          const parent = await store.jobs.get(job.parentId)
+          if (parent?.state !== 'succeeded') return 'waiting' // its predecessor's success queues it again
+        }
+        const held = job.state === 'running' || job.state === 'cancelling'
+        if (!held || (await store.jobs.isStale(jobId, staleMs))) {
+          if (job.cancelRequested || job.state === 'cancelling') {
+            const done = await store.jobs.transition(jobId, [job.state], 'cancelled', {}, { fence: job.fence })
+            if (done) {
+              await failDependents(store.jobs, done)
+              return 'cancelled'
+            }
+            continue
+          }
+          if (job.attempt >= config.FSDFM_MAX_ATTEMPTS) {
+            const error = { code: 'too_many_attempts', message: `job was started ${job.attempt} times and its worker died each time` }
+            const done = await store.jobs.transition(jobId, [job.state], 'failed', { error }, { fence: job.fence })
+            if (done) {
+              this.log(`job ${jobId} failed: ${error.message}`)
+              await failDependents(store.jobs, done)
+              return 'failed'
+            }
+            continue
+          }
+          const claimed = await store.jobs.claim(jobId, { state: job.state, fence: job.fence }, { worker: config.workerName, device: job.kind === 'dataset' ? 'cpu' : this.device, staleMs })
+          if (claimed) return claimed
+          continue // another worker won, or the state moved: look again
+        }
+      } catch (err) {
+        if (!isStoreUnavailable(err)) throw err
+        // The store is away: keep the queue job (BullMQ renews its lock) and try again.
+      }
+      if (Date.now() > deadline) return 'busy' // a live holder keeps it; the reconciler re-adds it if that one dies
+      await sleep(Math.min(1000, Math.max(100, config.FSDFM_LOCK_MS / 8)))
+    }
+  }
+
+  /** Whether someone asked to cancel the job (false when the store does not answer: asked again next poll). */
+  private async cancelRequested(jobId: string): Promise<boolean> {
+    try {
+      const job = await this.deps.store.jobs.get(jobId)
+      return !!job && (job.cancelRequested || job.state === 'cancelling')
+    } catch {
+      return false
+    }
+  }
+
+  /** Watches for a cancel request while `work` runs; aborts `controller` with 'cancel' when one comes. */
+  private watchCancel(jobId: string, controller: AbortController): () => void {
+    const timer = setInterval(async () => {
+      if (!controller.signal.aborted && (await this.cancelRequested(jobId))) controller.abort('cancel')
+    }, this.deps.config.FSDFM_POLL_MS)
+    return () => clearInterval(timer)
+  }
+
+  private async runDataset(job: JobOf<'dataset'>, lease: Lease, writer: JobWriter): Promise<Outcome> {
+    const { config } = this.deps
+    const dir = jobDir(config.artifactDir, job.id)
+    const finalDir = join(dir, 'dataset')
+    // Built under a name of its own attempt and moved in place at the end, so a superseded
+    // attempt never writes into the directory the current one publishes.
+    const tempDir = join(dir, `dataset.attempt-${job.fence}`)
+    const stop = new AbortController()
+    const onLease = () => stop.abort(lease.stopReason)
+    lease.signal.addEventListener('abort', onLease)
+    const unwatch = this.watchCancel(job.id, stop)
+    let manifest
+    try {
+      manifest = await buildDataset(job.spec, tempDir, {
+        dataRoot: config.inputRoot,
+        uploadDir: uploadsDir(config.artifactDir),
+        signal: stop.signal,
+        onProgress: (done: number, total: number) => {
+          writer.setProgress({ step: done, total })
+          writer.flushSoon()
+        },
+      })
+    } catch (err) {
+      rmSync(tempDir, { recursive: true, force: true })
+      if (!stop.signal.aborted) throw err
+      return stop.signal.reason === 'cancel' ? { kind: 'final', state: 'cancelled' } : stopOutcome(stop.signal.reason as StopReason)
+    } finally {
+      unwatch()
+      lease.signal.removeEventListener('abort', onLease)
+    }
+    if (lease.stopReason === 'fenced') {
+      rmSync(tempDir, { recursive: true, force: true })
+      return { kind: 'abandon' }
+    }
+    rmSync(finalDir, { recursive: true, force: true })
+    renameSync(tempDir, finalDir)
+    return {
+      kind: 'final',
+      state: 'succeeded',
+      result: {
+        vocabSize: manifest.vocabSize,
+        compact: manifest.compact !== null,
+        tokens: { train: manifest.splits.train.tokens, validation: manifest.splits.validation.tokens },
+        documents: { train: manifest.splits.train.documents, validation: manifest.splits.validation.documents },
+        datasetDir: finalDir,
       },
-    })
-    const artifacts = this.deps.store.artifacts
-    await artifacts.register(job.id, { name: 'manifest.json', kind: 'dataset', path: join(outDir, 'manifest.json') })
-    for (const split of Object.values(manifest.splits)) await artifacts.register(job.id, { name: split.file, kind: 'dataset', path: join(outDir, split.file) })
-    const result = {
-      vocabSize: manifest.vocabSize,
-      compact: manifest.compact !== null,
-      tokens: { train: manifest.splits.train.tokens, validation: manifest.splits.validation.tokens },
-      documents: { train: manifest.splits.train.documents, validation: manifest.splits.validation.documents },
-      datasetDir: outDir,
+      artifacts: [
+        { name: 'manifest.json', kind: 'dataset', path: join(finalDir, 'manifest.json') },
+        ...Object.values(manifest.splits).map((split) => ({ name: split.file, kind: 'dataset', path: join(finalDir, split.file) })),
+      ],
     }
-    await this.deps.store.jobs.transition(job.id, ['running'], 'succeeded', { result, progress: { step: 1, total: 1 } })
   }
 
-  private async runPython(job: Job, bull: BullJob<JobPayload>): Promise<void> {
+  private async runPython(job: Exclude<Job, JobOf<'dataset'>>, lease: Lease, writer: JobWriter): Promise<Outcome> {
     const { config, store } = this.deps
     if (await this.bridge.ensureAlive()) this.log('python process restarted')
     const workDir = jobDir(config.artifactDir, job.id)
     mkdirSync(workDir, { recursive: true })
     const prepared = await prepareRun(job, config.artifactDir, (id) => store.jobs.get(id), config.inputRoot)
-    // A crashed attempt may have logged points its worker never relayed; Python keeps them all.
-    if (job.attempt > 1) await recoverMetrics(store, job.id, join(workDir, 'metrics.jsonl'))
-    const { runId } = await this.bridge.call<{ runId: string }>('start', {
+    // An earlier attempt may have logged points its worker never relayed; Python keeps them all.
+    writer.recover()
+    const { runId } = await this.bridge.call('start', {
       kind: job.kind,
       jobId: job.id,
       workDir,
       device: this.device,
       // A job on N GPUs trains as N data-parallel ranks (NCCL), one per GPU this worker owns.
       worldSize: this.device === 'cuda' ? Math.max(1, job.gpus) : 1,
-      seed: Number((job.spec as { seed?: number }).seed ?? 0),
+      seed: job.spec.seed,
+      attempt: job.fence,
+      leaseMs: lease.msLeft(),
+      leaseGraceMs: lease.graceMs,
       config: prepared.config,
       inputs: prepared.inputs,
     })
-    let cancelSent = false
+    let stopSent = false
     let status: RunStatus
-    // `wait` returns as soon as the run ends, else after FSDFM_POLL_MS with the progress so far:
-    // a short job's end costs no poll interval, a long job is still looked at regularly.
+    // `wait` returns as soon as the run ends, else after FSDFM_POLL_MS with the progress so far;
+    // each call also moves Python's lease deadline.
     for (let first = true; ; first = false) {
       try {
-        status = await this.bridge.call<RunStatus>('wait', { runId, timeoutMs: first ? 0 : config.FSDFM_POLL_MS })
+        status = await this.bridge.call('wait', { runId, timeoutMs: first ? 0 : config.FSDFM_POLL_MS, leaseMs: lease.msLeft() })
       } catch (err) {
         if (err instanceof PythonDiedError) {
           await this.bridge.ensureAlive().catch(() => {})
+          if (lease.stopReason) return stopOutcome(lease.stopReason)
           throw Object.assign(new Error(`the Python process died while running the job (${err.message})`), { code: 'python_died' })
         }
         throw err
       }
-      if (status.metrics.length > 0) await store.metrics.record(job.id, status.metrics)
-      for (const line of status.logs) {
-        if (this.verbose) this.log(`job ${job.id}: ${line}`)
-        await store.events.append(job.id, 'log', { line })
-      }
-      if (status.progress) {
-        await store.jobs.setProgress(job.id, status.progress)
-        await bull.updateProgress(status.progress).catch(() => {})
-      }
+      writer.metrics(status.metrics)
+      writer.logs(status.logs)
+      if (this.verbose) for (const line of status.logs) this.log(`job ${job.id}: ${line}`)
+      if (status.progress) writer.setProgress(status.progress)
+      writer.flushSoon()
       if (status.state !== 'running') break
-      if (!cancelSent) {
-        const current = await store.jobs.get(job.id)
-        if (current?.cancelRequested) {
-          await this.bridge.call('cancel', { runId })
-          cancelSent = true
-          this.log(`job ${job.id}: cancel sent to python`)
-        }
+      if (!stopSent && (lease.stopReason || (await this.cancelRequested(job.id)))) {
+        await this.bridge.call('cancel', { runId })
+        stopSent = true
+        this.log(`job ${job.id}: ${lease.stopReason ? `stop (${lease.stopReason})` : 'cancel'} sent to python`)
       }
     }
     await this.bridge.call('forget', { runId }).catch(() => {})
+    // Python stopped on its own when its lease ran out: this worker has lost the job.
+    if (status.leaseExpired) lease.stop('lost')
+    const reason = lease.stopReason
+    if (reason === 'fenced' || (reason && status.state !== 'succeeded')) return stopOutcome(reason)
 
     const result = status.result ?? {}
-    for (const a of result.artifacts ?? []) await store.artifacts.register(job.id, { name: a.name, kind: a.kind, path: a.path })
+    const artifacts = result.artifacts === undefined ? [] : checked(RunArtifacts, result.artifacts, 'result.artifacts')
     const stored: Record<string, unknown> = { ...result }
     delete stored.artifacts
     if (prepared.datasetJobId) stored.datasetJobId = prepared.datasetJobId
     if (prepared.vocabSize !== null) stored.vocabSize = prepared.vocabSize
-    if (job.kind === 'pretrain' || job.kind === 'distill') stored.seqLen = (job.spec as { seqLen?: number }).seqLen
+    if (job.kind === 'pretrain' || job.kind === 'distill') stored.seqLen = job.spec.seqLen
     if (job.kind === 'evaluate' && result.report) stored.reportTable = renderReportTable(result.report as Record<string, unknown>)
     if (job.kind === 'sample' && Array.isArray(result.tokens) && prepared.vocab) {
       const vocab = prepared.vocab
@@ -229,40 +388,14 @@ export class FsdfmWorker {
       stored.samples = samples
       const textPath = join(workDir, 'samples.txt')
       writeFileSync(textPath, samples.map((s) => s.text).join('\n\n----\n\n') + '\n')
-      await store.artifacts.register(job.id, { name: 'samples.txt', kind: 'samples', path: textPath })
+      artifacts.push({ name: 'samples.txt', kind: 'samples', path: textPath })
     }
-
-    if (status.state === 'succeeded') {
-      await store.jobs.transition(job.id, ['running', 'cancelling'], 'succeeded', { result: stored })
-    } else if (status.state === 'cancelled') {
-      await store.jobs.transition(job.id, ['running', 'cancelling'], 'cancelled', { result: stored })
-    } else {
+    const present = artifacts.filter((a) => existsSync(a.path))
+    if (status.state === 'failed') {
       const e = status.error ?? { type: 'Error', message: 'unknown Python failure' }
-      await this.fail(job, { code: 'python_error', type: e.type, message: `${e.type}: ${e.message}`, frame: e.frame, traceback: e.traceback })
+      return { kind: 'final', state: 'failed', error: { code: 'python_error', type: e.type, message: `${e.type}: ${e.message}`, frame: e.frame, traceback: e.traceback }, artifacts: present }
     }
-  }
-}
-
-async function recoverMetrics(store: Store, jobId: string, file: string): Promise<void> {
-  if (!existsSync(file)) return
-  const points = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as { name: string; step: number; value: number }]
-      } catch {
-        return [] // a line cut short by the crash
-      }
-    })
-  for (let i = 0; i < points.length; i += 1000) await store.metrics.record(jobId, points.slice(i, i + 1000))
-}
-
-/** Tells BullMQ a job did not succeed (so flow dependents fail); the store already holds the outcome. */
-export class JobEndedError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'JobEndedError'
+    return { kind: 'final', state: status.state === 'cancelled' ? 'cancelled' : 'succeeded', result: stored, artifacts: present }
   }
 }
 

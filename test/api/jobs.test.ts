@@ -2,7 +2,7 @@
 // enqueued), listing, reading, and cancelling a job that has not started.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { startTestService } from '../helpers.ts'
+import { eventually, startTestService } from '../helpers.ts'
 
 const svc = await startTestService(t, { role: 'api' })
 const { api, store, queues } = svc
@@ -60,7 +60,7 @@ t.test('a valid job is stored with defaults, enqueued with its priority, readabl
   const job = await api.submit({ kind: 'sample', spec: { stepSizes: [0.5, 0.25, 0.25] }, priority: 5, tags: ['list-me'] })
   t.match(job, { state: 'queued', kind: 'sample', priority: 5, gpus: 0, tags: ['list-me'], attempt: 0 })
   t.match(job.spec, { solver: 'cumulative_scalar', temperature: 1, count: 4 })
-  const bull = await queues.get('cpu').getJob(job.id)
+  const bull = await eventually(() => queues.get('cpu').getJob(job.id), Boolean)
   t.ok(bull, 'on the cpu queue under the same id')
   t.equal(bull!.opts.priority, 5)
   const read = await api.get(`/v1/jobs/${job.id}`)
@@ -88,7 +88,7 @@ t.test('cancelling a queued job: it never starts', async (t) => {
   const res = await api.post(`/v1/jobs/${job.id}/cancel`)
   t.equal(res.status, 202)
   t.equal(res.body.state, 'cancelled')
-  t.equal(await queues.get('cpu').getJob(job.id), undefined, 'removed from the queue')
+  t.equal(await eventually(() => queues.get('cpu').getJob(job.id), (j) => j === undefined), undefined, 'removed from the queue')
   const again = await api.post(`/v1/jobs/${job.id}/cancel`)
   t.equal(again.status, 409)
   t.equal(again.body.error.code, 'not_cancellable')

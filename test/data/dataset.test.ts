@@ -89,7 +89,7 @@ t.test('full vocabulary, upload source', async (t) => {
   const train = await readShard(path.join(dir('u'), 'train.bin'), 'uint16')
   t.equal(decodeTokens(train, gpt2Vocab()).split('<|endoftext|>').length, 5)
   t.ok((await verifyDataset(dir('u'))).ok)
-  await t.rejects(buildDataset({ ...base, source: 'upload', text: '\n\n' }, dir('empty')), { code: 'NoDocuments' })
+  await t.rejects(buildDataset({ ...base, source: 'upload', text: '\n\n' }, dir('empty')), { code: 'no_documents' })
 })
 
 t.test('verify and readManifest catch damage', async (t) => {
@@ -107,12 +107,12 @@ t.test('verify and readManifest catch damage', async (t) => {
   const mf = path.join(dir('d'), 'manifest.json')
   const good = JSON.parse(readFileSync(mf, 'utf8'))
   writeFileSync(mf, JSON.stringify({ ...good, dtype: 'uint32' }))
-  t.throws(() => readManifest(dir('d')), { code: 'InvalidManifest', message: /dtype uint32 does not match/ })
+  t.throws(() => readManifest(dir('d')), { code: 'invalid_manifest', message: /dtype uint32 does not match/ })
   writeFileSync(mf, JSON.stringify({ ...good, splits: { ...good.splits, train: { ...good.splits.train, file: '../x.bin' } } }))
-  t.throws(() => readManifest(dir('d')), { code: 'InvalidManifest' }, 'file names stay in the folder')
+  t.throws(() => readManifest(dir('d')), { code: 'invalid_manifest' }, 'file names stay in the folder')
   writeFileSync(mf, '{')
-  t.throws(() => readManifest(dir('d')), { code: 'InvalidManifest' })
-  t.throws(() => readManifest(dir('missing')), { code: 'InvalidManifest' })
+  t.throws(() => readManifest(dir('d')), { code: 'invalid_manifest' })
+  t.throws(() => readManifest(dir('missing')), { code: 'invalid_manifest' })
   t.equal((await verifyDataset(dir('missing'))).ok, false)
 })
 

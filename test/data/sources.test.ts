@@ -56,8 +56,8 @@ t.test('jsonl format', async (t) => {
 t.test('upload source', async (t) => {
   const docs = await loadDocuments({ ...spec, source: 'upload', text: 'A.\n\nB.' })
   t.equal(docs.length, 2)
-  await t.rejects(loadDocuments({ ...spec, source: 'upload', format: 'jsonl', text: '{"text":"a"}\nnope' }), { code: 'InvalidJsonl', line: 2 })
-  await t.rejects(loadDocuments({ ...spec, source: 'upload' }), { code: 'InvalidSource' })
+  await t.rejects(loadDocuments({ ...spec, source: 'upload', format: 'jsonl', text: '{"text":"a"}\nnope' }), { code: 'invalid_jsonl', line: 2 })
+  await t.rejects(loadDocuments({ ...spec, source: 'upload' }), { code: 'invalid_source' })
 })
 
 t.test('path inside the root is accepted', async (t) => {
@@ -80,7 +80,7 @@ t.test('path inside the root is accepted', async (t) => {
 t.test('path outside the root is refused', async (t) => {
   const { root, outside } = fixture(t)
   for (const p of ['../outside/secret.txt', path.join(outside, 'secret.txt'), '/etc/passwd', 'escape.txt', 'escape-dir', 'escape-dir/secret.txt', 'corpus/../../outside']) {
-    await t.rejects(resolveInsideRoot(root, p), { code: 'PathOutsideRoot', path: p }, p)
+    await t.rejects(resolveInsideRoot(root, p), { code: 'path_outside_root', path: p }, p)
     try {
       await loadDocuments({ ...spec, path: p }, { dataRoot: root })
       t.fail(`${p} accepted`)
@@ -91,10 +91,7 @@ t.test('path outside the root is refused', async (t) => {
   }
   // a folder holding a symlink that points out is refused too
   symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'corpus', 'sub', 'leak.txt'))
-  await t.rejects(readPathDocuments(root, 'corpus'), { code: 'PathOutsideRoot', path: 'corpus/sub/leak.txt' })
-  await t.rejects(readPathDocuments(root, 'missing.txt'), { code: 'PathNotFound' })
-  const saved = process.env.FSDFM_DATA_ROOT
-  delete process.env.FSDFM_DATA_ROOT
-  await t.rejects(loadDocuments({ ...spec, path: 'plain.txt' }), { code: 'NoDataRoot' })
-  if (saved !== undefined) process.env.FSDFM_DATA_ROOT = saved
+  await t.rejects(readPathDocuments(root, 'corpus'), { code: 'path_outside_root', path: 'corpus/sub/leak.txt' })
+  await t.rejects(readPathDocuments(root, 'missing.txt'), { code: 'path_not_found' })
+  await t.rejects(loadDocuments({ ...spec, path: 'plain.txt' }), { code: 'no_input_root' }, 'a path source without an input root is refused')
 })

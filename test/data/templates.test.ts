@@ -15,7 +15,7 @@ t.test('prompt', async (t) => {
   t.same(r.editMask, [...ids.map(() => 0), ...Array(16 - ids.length).fill(1)])
   t.same(promptToFixed('', 4, v).editMask, [1, 1, 1, 1])
   t.equal(promptToFixed('The jury said', ids.length, v).editMask.every((m) => m === 0), true, 'exactly seqLen')
-  t.throws(() => promptToFixed('The jury said', ids.length - 1, v), { code: 'TemplateError', message: /prompt is 3 tokens, longer than the sequence length 2/ })
+  t.throws(() => promptToFixed('The jury said', ids.length - 1, v), { code: 'invalid_template', message: /prompt is 3 tokens, longer than the sequence length 2/ })
 })
 
 t.test('prompt in a compact vocabulary', async (t) => {
@@ -49,7 +49,7 @@ t.test('infill', async (t) => {
 
 t.test('infill errors', async (t) => {
   const bad = (tpl: string, seqLen: number, msg: RegExp) =>
-    t.throws(() => infillToFixed(tpl, seqLen, v), { code: 'TemplateError', name: 'TemplateError', message: msg }, tpl)
+    t.throws(() => infillToFixed(tpl, seqLen, v), { code: 'invalid_template', name: 'TemplateError', message: msg }, tpl)
   bad('The jury said [[8]] and then [[5]].', 10, /longer than the sequence length 10/)
   bad('no holes at all', 64, /no holes/)
   bad('hole [[0]] here', 64, /N must be at least 1/)
@@ -60,5 +60,5 @@ t.test('infill errors', async (t) => {
   bad('hole [[3 here', 64, /never closed/)
   bad('hole 3]] here', 64, /no opening/)
   bad('a [[2]] b [[x', 64, /never closed/)
-  t.throws(() => promptToFixed('x', 0, v), { code: 'TemplateError' })
+  t.throws(() => promptToFixed('x', 0, v), { code: 'invalid_template' })
 })

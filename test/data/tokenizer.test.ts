@@ -68,7 +68,7 @@ t.test('compact vocabulary', async (t) => {
   t.equal(decodeTokens([v.eosId], v), '<|endoftext|>')
   t.equal(decodeTokens([v.size, v.size + 3], v), MASK_MARKER + MASK_MARKER, 'mask ids decode as mask')
   t.equal(decodeTokens([GPT2_VOCAB_SIZE], gpt2Vocab()), MASK_MARKER)
-  t.throws(() => decodeTokens([-1], v), { code: 'InvalidToken' })
+  t.throws(() => decodeTokens([-1], v), { code: 'invalid_token' })
 })
 
 t.test('compact vocabulary of a tiny corpus is smaller than asked', async (t) => {
@@ -88,7 +88,7 @@ t.test('vocabFromManifest', async (t) => {
   t.equal(v.eosId, 3)
   t.equal(v.fromGpt2(262), 0)
   t.equal(v.fromGpt2(999), 2)
-  t.throws(() => compactVocabFromIds([1, 2, EOS_ID]), { code: 'InvalidVocabulary' }, 'no unk')
-  t.throws(() => compactVocabFromIds([1, -1, 1, EOS_ID]), { code: 'InvalidVocabulary' }, 'duplicate')
-  t.throws(() => compactVocabFromIds([1, -1]), { code: 'InvalidVocabulary' }, 'no EOS')
+  t.throws(() => compactVocabFromIds([1, 2, EOS_ID]), { code: 'invalid_vocabulary' }, 'no unk')
+  t.throws(() => compactVocabFromIds([1, -1, 1, EOS_ID]), { code: 'invalid_vocabulary' }, 'duplicate')
+  t.throws(() => compactVocabFromIds([1, -1]), { code: 'invalid_vocabulary' }, 'no EOS')
 })

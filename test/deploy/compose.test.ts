@@ -36,10 +36,10 @@ t.test('the worker reserves its GPU and owns it', async (t) => {
 t.test('the Dockerfiles build the two roles', async (t) => {
   const api = readFileSync('docker/api.Dockerfile', 'utf8')
   const worker = readFileSync('docker/worker.Dockerfile', 'utf8')
-  t.match(api, /FROM node:20/)
+  t.match(api, /FROM node:24/)
   t.match(api, /CMD \["node", "bin\/fsdfm.js", "api"\]/)
   t.match(worker, /FROM pytorch\/pytorch:.*cuda/)
-  t.match(worker, /nodejs/)
+  t.match(worker, /node_24\.x/)
   t.match(worker, /COPY python/)
   t.match(worker, /CMD \["node", "bin\/fsdfm.js", "worker"\]/)
 })

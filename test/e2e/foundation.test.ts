@@ -63,7 +63,7 @@ t.test('a dead Python process is detected and restarted', async (t) => {
   t.not(svc.worker!.bridge.pid, before, 'a new interpreter')
 
   // Killed in the middle of a job: that job fails, saying so, and the next one runs.
-  const long = await api.submit(tinySample({ steps: 2000, count: 8, batchSize: 8, seqLen: 64 }))
+  const long = await api.submit(tinySample({ steps: 2000, count: 64, batchSize: 8, seqLen: 64 }))
   await api.waitFor(long.id, ['running'])
   await new Promise((r) => setTimeout(r, 500))
   svc.worker!.bridge.kill('SIGKILL')

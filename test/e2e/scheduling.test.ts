@@ -20,7 +20,16 @@ t.test('an urgent sample job starts before queued training jobs of lower priorit
   // Keep the worker busy so the next jobs wait in the queue together.
   const blocker = await api.submit({ kind: 'pretrain', spec: { ...train, steps: 100_000, checkpointEvery: 100_000 } })
   await api.waitFor(blocker.id, ['running'])
+  // Only CPU workers exist: a GPU job is refused at the door, naming the field.
+  const refused = await api.post('/v1/jobs', { ...tinySample(), gpus: 1 })
+  t.equal(refused.status, 400)
+  t.match(refused.body.error.details, [{ path: '/gpus', message: /no worker serves jobs with 1 GPU/ }])
+  // A GPU worker that registered once (and is down now): the job is taken, and says why it waits.
+  await svc.store.workers.register({ name: 'gpu-box', host: 'elsewhere', queues: ['data', 'gpu1'], gpus: 1, memoryBytes: 80 * 2 ** 30 })
+  await svc.store.workers.stopped('gpu-box')
+  await new Promise((r) => setTimeout(r, 2100)) // the api reads the registry at most every 2 s
   const gpuJob = await api.submit({ ...tinySample(), gpus: 1 })
+  t.match(gpuJob.unschedulable, /no live worker serves queue gpu1/)
   const slow1 = await api.submit({ kind: 'pretrain', spec: train })
   const slow2 = await api.submit({ kind: 'pretrain', spec: train })
   const urgent = await api.submit({ ...tinySample(), priority: 1 })
@@ -31,5 +40,6 @@ t.test('an urgent sample job starts before queued training jobs of lower priorit
   t.ok(s1.startedAt! < s2.startedAt!, 'equal priorities run in submission order')
   const g = (await api.get(`/v1/jobs/${gpuJob.id}`)).body
   t.equal(g.state, 'queued', 'no CPU worker takes a job that asked for a GPU')
+  t.match(g.unschedulable, /no live worker serves queue gpu1/, 'and the job says so')
   t.equal(await svc.queues.get('gpu1').getWaitingCount() + (await svc.queues.get('gpu1').getPrioritizedCount()), 1)
 })

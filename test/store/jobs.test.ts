@@ -94,7 +94,7 @@ forEachBackend(async (t, store, backend) => {
     t.equal((await jobs.list({ tag, limit: 3 })).nextCursor, null, 'no cursor when the page ends the list')
     t.equal((await jobs.list({ limit: 10_000 })).items.length <= 500, true, 'limit capped at 500')
     await t.rejects(jobs.list({ cursor: 'garbage' }), InvalidCursorError)
-    await t.rejects(jobs.list({ cursor: Buffer.from('[1,2]').toString('base64url') }), { code: 'FSDFM_INVALID_CURSOR' })
+    await t.rejects(jobs.list({ cursor: Buffer.from('[1,2]').toString('base64url') }), { code: 'invalid_cursor', statusCode: 400 })
   })
 
   await t.test('cursor pagination: no duplicates or omissions, ties on created_at', async (t) => {

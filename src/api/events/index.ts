@@ -5,10 +5,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { TERMINAL_STATES, type JobState } from '../../schemas/jobs.ts'
 import type { JobEvent } from '../../store/types.ts'
-import { ErrorBody, errorBody } from '../errors.ts'
+import { ErrorBody, notFound } from '../errors.ts'
 
 const SseResponse = Type.String({ description: 'text/event-stream: `id`, `event` (state | progress | metric | log) and JSON `data` per event' })
-const SseHeaders = Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]+$' })) })
+const SseHeaders = Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The id of the last event received (at most 15 digits)' })) })
 
 function frame(e: JobEvent): string {
   return `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ jobId: e.jobId, ...(e.data as object), at: e.createdAt })}\n\n`
@@ -98,7 +98,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { store } = app.deps
       const job = await store.jobs.get(request.params.id)
-      if (!job) return reply.code(404).send(errorBody('not_found', `job ${request.params.id} not found`))
+      if (!job) throw notFound(`job ${request.params.id}`)
       const from = Number(request.headers['last-event-id'] ?? 0)
       const ended = TERMINAL_STATES.includes(job.state)
       // 204 tells an EventSource that already has the whole history to stop reconnecting.

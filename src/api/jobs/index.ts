@@ -2,12 +2,41 @@
 import { createReadStream, existsSync } from 'node:fs'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { JobNotCancellable } from '../../jobs/service.ts'
+import { queueFor } from '../../queue/index.ts'
+import type { Job } from '../../store/types.ts'
+import type { ValidationLimits } from '../../jobs/validate.ts'
 import { ArtifactList, JobCreateBody, JobList, JobListQuery, JobView, MetricsQuery, MetricsView } from '../../schemas/views.ts'
-import { ErrorBody, errorBody } from '../errors.ts'
-import { renderReportTable } from './report.ts'
+import { ErrorBody, InvalidSpecError, notFound, ServiceError } from '../errors.ts'
+import { renderReportTable } from '../../jobs/report.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+
+/** A date-time whose calendar date exists (no February 31) in the years 1 to 9999. */
+function isRealDateTime(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T/.exec(v)
+  if (!m || Number.isNaN(Date.parse(v))) return false
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const d = new Date(Date.UTC(2000, month - 1, day))
+  d.setUTCFullYear(year)
+  return year >= 1 && d.getUTCMonth() === month - 1 && d.getUTCDate() === day
+}
+
+/**
+ * Jobs as the api shows them: a queued job says when no live worker serves its queue, so a job
+ * nobody can run is visible as such rather than silently waiting.
+ */
+async function withScheduling<T extends Job>(limits: ValidationLimits, jobs: T[]): Promise<(T & { unschedulable?: string | null })[]> {
+  if (!jobs.some((j) => j.state === 'queued') || !limits.workers) return jobs
+  const live = (await limits.workers()).filter((w) => w.live)
+  const served = new Set(live.flatMap((w) => w.queues))
+  return jobs.map((j) => {
+    if (j.state !== 'queued') return j
+    const queue = queueFor(j.kind, j.gpus)
+    if (served.has(queue)) return { ...j, unschedulable: null }
+    const reason = live.length === 0 ? 'no worker is running' : `no live worker serves queue ${queue} (jobs with ${j.gpus} GPU(s)); live workers serve ${[...served].sort().join(', ')}`
+    return { ...j, unschedulable: reason }
+  })
+}
 
 const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.deps
@@ -24,7 +53,7 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const job = await app.jobService.submit(request.body)
+      const [job] = await withScheduling(app.limits, [await app.jobService.submit(request.body)])
       return reply.code(201).header('location', `/v1/jobs/${job.id}`).send(job)
     },
   )
@@ -42,17 +71,25 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const q = request.query
-      return store.jobs.list({ ...q })
+      const problems = (['createdAfter', 'createdBefore'] as const).flatMap((field) => {
+        const v = q[field]
+        if (v === undefined) return []
+        // The format check lets through dates no calendar has (Feb 31) and years the store cannot hold.
+        return isRealDateTime(v) ? [] : [{ path: `/querystring/${field}`, message: 'must be a real date-time between the years 1 and 9999' }]
+      })
+      if (problems.length) throw new InvalidSpecError(problems)
+      const page = await store.jobs.list({ ...q })
+      return { ...page, items: await withScheduling(app.limits, page.items) }
     },
   )
 
   app.get(
     '/jobs/:id',
     { schema: { tags: ['jobs'], summary: 'Read a job', params: IdParams, response: { 200: JobView, 404: ErrorBody } } },
-    async (request, reply) => {
+    async (request) => {
       const job = await store.jobs.get(request.params.id)
-      if (!job) return reply.code(404).send(errorBody('not_found', `job ${request.params.id} not found`))
-      return job
+      if (!job) throw notFound(`job ${request.params.id}`)
+      return (await withScheduling(app.limits, [job]))[0]
     },
   )
 
@@ -68,14 +105,9 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      try {
-        const job = await app.jobService.cancel(request.params.id)
-        if (!job) return reply.code(404).send(errorBody('not_found', `job ${request.params.id} not found`))
-        return reply.code(202).send(job)
-      } catch (err) {
-        if (err instanceof JobNotCancellable) return reply.code(409).send(errorBody('not_cancellable', err.message))
-        throw err
-      }
+      const job = await app.jobService.cancel(request.params.id)
+      if (!job) throw notFound(`job ${request.params.id}`)
+      return reply.code(202).send(job)
     },
   )
 
@@ -90,9 +122,9 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MetricsView, 404: ErrorBody },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const job = await store.jobs.get(request.params.id)
-      if (!job) return reply.code(404).send(errorBody('not_found', `job ${request.params.id} not found`))
+      if (!job) throw notFound(`job ${request.params.id}`)
       const q = request.query
       const names = q.name ? q.name.split(',').map((s) => s.trim()).filter(Boolean) : undefined
       const series = await store.metrics.query(job.id, { names, stepFrom: q.stepFrom, stepTo: q.stepTo, limit: q.limit })
@@ -115,9 +147,9 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const job = await store.jobs.get(request.params.id)
-      if (!job) return reply.code(404).send(errorBody('not_found', `job ${request.params.id} not found`))
+      if (!job) throw notFound(`job ${request.params.id}`)
       const report = (job.result as { report?: Record<string, unknown> } | null)?.report
-      if (job.kind !== 'evaluate' || !report) return reply.code(409).send(errorBody('no_report', `job ${job.id} has no evaluation report (kind ${job.kind}, state ${job.state})`))
+      if (job.kind !== 'evaluate' || !report) throw new ServiceError('no_report', `job ${job.id} has no evaluation report (kind ${job.kind}, state ${job.state})`)
       const table = renderReportTable(report)
       if (request.headers.accept?.includes('text/plain')) return reply.type('text/plain').send(table as never)
       return { report, table }
@@ -127,9 +159,9 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/jobs/:id/artifacts',
     { schema: { tags: ['jobs'], summary: 'Outputs of a job', params: IdParams, response: { 200: ArtifactList, 404: ErrorBody } } },
-    async (request, reply) => {
+    async (request) => {
       const job = await store.jobs.get(request.params.id)
-      if (!job) return reply.code(404).send(errorBody('not_found', `job ${request.params.id} not found`))
+      if (!job) throw notFound(`job ${request.params.id}`)
       const items = (await store.artifacts.list(job.id)).map((a) => ({ ...a, url: `/v1/jobs/${job.id}/artifacts/${encodeURIComponent(a.name)}` }))
       return { items }
     },
@@ -147,8 +179,8 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const artifact = await store.artifacts.get(request.params.id, request.params.name)
-      if (!artifact) return reply.code(404).send(errorBody('not_found', `job ${request.params.id} has no artifact ${request.params.name}`))
-      if (!existsSync(artifact.path)) return reply.code(410).send(errorBody('artifact_missing', `artifact ${artifact.name} is gone from the artifact store`))
+      if (!artifact) throw notFound(`artifact ${request.params.name} of job ${request.params.id}`)
+      if (!existsSync(artifact.path)) throw new ServiceError('artifact_missing', `artifact ${artifact.name} is gone from the artifact store`)
       return reply
         .type(artifact.name.endsWith('.json') ? 'application/json' : artifact.name.endsWith('.txt') ? 'text/plain; charset=utf-8' : 'application/octet-stream')
         .header('content-length', artifact.size)

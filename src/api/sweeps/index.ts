@@ -3,13 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { JobCreate } from '../../schemas/jobs.ts'
 import { SweepCreate, SweepList, SweepListQuery, SweepView } from '../../sweeps/schemas.ts'
-import { limitsOf, SweepNotCancellable, SweepService, trialsCsv, type SchemaCheck } from '../../sweeps/service.ts'
-import { ErrorBody, errorBody } from '../errors.ts'
+import { SweepService, trialsCsv, type SchemaCheck } from '../../sweeps/service.ts'
+import { ErrorBody, notFound } from '../errors.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const sweeps = new SweepService({ store: app.deps.store, queues: app.deps.queues, jobService: app.jobService, limits: limitsOf(app.deps.config) })
+  const sweeps = new SweepService({ store: app.deps.store, jobService: app.jobService, limits: app.limits })
 
   app.post(
     '/sweeps',
@@ -52,9 +52,9 @@ const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SweepView, 404: ErrorBody },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const view = await sweeps.get(request.params.id)
-      if (!view) return reply.code(404).send(errorBody('not_found', `sweep ${request.params.id} not found`))
+      if (!view) throw notFound(`sweep ${request.params.id}`)
       return view
     },
   )
@@ -72,7 +72,7 @@ const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const view = await sweeps.get(request.params.id)
-      if (!view) return reply.code(404).send(errorBody('not_found', `sweep ${request.params.id} not found`))
+      if (!view) throw notFound(`sweep ${request.params.id}`)
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="sweep-${view.id}.csv"`)
@@ -92,14 +92,9 @@ const sweepsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      try {
-        const view = await sweeps.cancel(request.params.id)
-        if (!view) return reply.code(404).send(errorBody('not_found', `sweep ${request.params.id} not found`))
-        return reply.code(202).send(view)
-      } catch (err) {
-        if (err instanceof SweepNotCancellable) return reply.code(409).send(errorBody('not_cancellable', err.message))
-        throw err
-      }
+      const view = await sweeps.cancel(request.params.id)
+      if (!view) throw notFound(`sweep ${request.params.id}`)
+      return reply.code(202).send(view)
     },
   )
 }

@@ -1,0 +1,76 @@
+// /v1/uploads: texts for dataset jobs, streamed to disk as they arrive (never buffered whole,
+// never stored in a job row), then named by id in a dataset spec ({source: 'upload', uploadId}).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Readable } from 'node:stream'
+import { Type } from 'typebox'
+import { uploadsDir, writeUpload } from '../../jobs/uploads.ts'
+import { ErrorBody, notFound, ServiceError } from '../errors.ts'
+
+const UPLOAD_TYPES = ['text/plain', 'application/octet-stream', 'application/x-ndjson', 'application/jsonl']
+
+const UploadView = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    size: Type.Integer({ description: 'Bytes' }),
+    sha256: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Upload' },
+)
+
+const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, config } = app.deps
+  const target = { dir: uploadsDir(config.artifactDir), maxBytes: config.FSDFM_MAX_UPLOAD_BYTES }
+  // In this plugin only: hand the body over as the request stream.
+  app.removeContentTypeParser('text/plain')
+  app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload))
+
+  app.post(
+    '/uploads',
+    {
+      // The body is a stream, read (and limited) by the handler: nothing to validate up front.
+      validatorCompiler: () => () => true,
+      schema: {
+        tags: ['uploads'],
+        summary: 'Upload a text for a dataset job',
+        description: `The request body is the text itself (plain text with documents separated by blank lines, or JSON Lines), sent as ${UPLOAD_TYPES.join(', ')}; at most FSDFM_MAX_UPLOAD_BYTES (${config.FSDFM_MAX_UPLOAD_BYTES} bytes here). Use the returned id as \`uploadId\` of a dataset spec with \`source: upload\`.`,
+        consumes: UPLOAD_TYPES,
+        // Documented as binary; arrives as the request stream (the parser above hands it over).
+        body: Type.Unsafe<Readable | undefined>({ type: 'string', format: 'binary', description: 'The text' }),
+        response: { 201: UploadView, 413: ErrorBody, 415: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body
+      if (!body || typeof body.pipe !== 'function')
+        throw new ServiceError('unsupported_media_type', `send the text itself as the request body, with Content-Type ${UPLOAD_TYPES.join(', ')}`)
+      const written = await writeUpload(target, body)
+      try {
+        const upload = await store.uploads.create(written)
+        return reply.code(201).header('location', `/v1/uploads/${upload.id}`).send(upload)
+      } catch (err) {
+        await written.discard()
+        throw err
+      }
+    },
+  )
+
+  app.get(
+    '/uploads/:id',
+    {
+      schema: {
+        tags: ['uploads'],
+        summary: 'Read an upload’s size and checksum',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: UploadView, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const upload = await store.uploads.get(request.params.id)
+      if (!upload) throw notFound(`upload ${request.params.id}`)
+      return upload
+    },
+  )
+}
+
+export default uploadsRoutes
