@@ -33,6 +33,10 @@ t.test('an urgent sample job starts before queued training jobs of lower priorit
   const slow1 = await api.submit({ kind: 'pretrain', spec: train })
   const slow2 = await api.submit({ kind: 'pretrain', spec: train })
   const urgent = await api.submit({ ...tinySample(), priority: 1 })
+  // Free the worker only once all three wait on the queue together (the dispatcher moves
+  // them there from the store a moment after they are stored): priority decides among them.
+  const cpu = svc.queues.get('cpu')
+  for (let i = 0; i < 200 && !(await Promise.all([slow1, slow2, urgent].map((j) => cpu.getJob(j.id)))).every(Boolean); i++) await new Promise((r) => setTimeout(r, 50))
   await api.post(`/v1/jobs/${blocker.id}/cancel`)
   const [u, s1, s2] = [await api.waitFor(urgent.id), await api.waitFor(slow1.id), await api.waitFor(slow2.id)]
   for (const j of [u, s1, s2]) t.equal(j.state, 'succeeded', JSON.stringify(j.error))
