@@ -4,7 +4,7 @@ const LAYERS = [
   ['foundation', '^src/(errors|config)\\.ts$|^src/(schemas|util)/'],
   ['store', '^src/store/'],
   ['data and queues', '^src/(data|queue)/'],
-  ['jobs', '^src/jobs/'],
+  ['jobs and identities', '^src/(jobs|auth)/'],
   ['sweeps and workers', '^src/(sweeps|worker)/'],
   ['api', '^src/api/'],
   ['cli', '^src/cli/'],
@@ -25,6 +25,13 @@ module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'import cycles make the layering a lie', from: {}, to: { circular: true } },
     ...upward,
+    {
+      name: 'client-stands-alone',
+      severity: 'error',
+      comment: 'the TypeScript client (fsdfm/client) is built from the OpenAPI document alone; it must not reach into the service',
+      from: { path: '^src/client/' },
+      to: { path: '^src/', pathNot: '^src/client/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -8,7 +8,8 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY bin ./bin
 COPY src ./src
 COPY openapi ./openapi
-ENV NODE_ENV=production FSDFM_HOST=0.0.0.0 FSDFM_PORT=8080 FSDFM_DATA_DIR=/data FSDFM_ARTIFACT_DIR=/artifacts
+# Listening beyond the container: tokens on (the api refuses 0.0.0.0 without them).
+ENV NODE_ENV=production FSDFM_HOST=0.0.0.0 FSDFM_PORT=8080 FSDFM_DATA_DIR=/data FSDFM_ARTIFACT_DIR=/artifacts FSDFM_AUTH=on
 EXPOSE 8080
 USER node
 CMD ["node", "bin/fsdfm.js", "api"]

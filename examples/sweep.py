@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A hyper-parameter sweep against a running fsdfm service, standard library only.
+"""A hyper-parameter sweep against a running fsdfm service, with the Python client (fsdfm_client).
 
     FSDFM_URL=http://127.0.0.1:8080 python3 examples/sweep.py
 
@@ -17,48 +17,33 @@
 import json
 import os
 import sys
-import time
-import urllib.error
-import urllib.request
 
-BASE = os.environ.get("FSDFM_URL", "http://127.0.0.1:8080").rstrip("/")
+try:
+    from fsdfm_client import Client, FsdfmError
+except ImportError:  # not installed (pip install ./python/client): the copy in this repository
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python", "client"))
+    from fsdfm_client import Client, FsdfmError
 
-
-def call(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(BASE + path, data=data, method=method, headers={"content-type": "application/json"} if data else {})
-    try:
-        with urllib.request.urlopen(req) as res:
-            text = res.read().decode()
-            return json.loads(text) if res.headers.get_content_type() == "application/json" else text
-    except urllib.error.HTTPError as err:
-        sys.exit(f"{method} {path} answered {err.code}: {err.read().decode()}")
+client = Client()  # $FSDFM_URL (default http://127.0.0.1:8080), token from $FSDFM_TOKEN
 
 
-def run_job(body):
-    """Submits a job and waits for it; exits when it does not succeed."""
-    job = call("POST", "/v1/jobs", body)
-    while job["state"] not in ("succeeded", "failed", "cancelled"):
-        time.sleep(0.5)
-        job = call("GET", f"/v1/jobs/{job['id']}")
+def run_job(kind, spec):
+    """Submits a job and follows it to its end; exits when it does not succeed."""
+    job = client.wait(client.submit(kind, spec))
     if job["state"] != "succeeded":
-        sys.exit(f"{body['kind']} job {job['id']} {job['state']}: {job.get('error')}")
-    print(f"{body['kind']} job {job['id']} succeeded")
+        sys.exit(f"{kind} job {job['id']} {job['state']}: {job.get('error')}")
+    print(f"{kind} job {job['id']} succeeded")
     return job
 
 
 def follow(sweep):
-    """Polls a sweep until it ends, printing the trial counts whenever they change."""
-    last = None
-    while sweep["state"] == "running":
-        counts = {k: v for k, v in sweep["counts"].items() if v}
-        if counts != last:
-            print(f"  sweep {sweep['id'][:8]}: {counts}")
-            last = counts
-        time.sleep(1)
-        sweep = call("GET", f"/v1/sweeps/{sweep['id']}")
-    print(f"  sweep {sweep['id'][:8]} {sweep['state']}: {({k: v for k, v in sweep['counts'].items() if v})}")
-    return sweep
+    """Waits for a sweep to end, printing the trial counts whenever they change."""
+    def counts(s):
+        return {k: v for k, v in s["counts"].items() if v}
+
+    done = client.wait_sweep(sweep, on_update=lambda s: print(f"  sweep {s['id'][:8]}: {counts(s)}"), poll=1.0)
+    print(f"  sweep {done['id'][:8]} {done['state']}: {counts(done)}")
+    return done
 
 
 def show(sweep, extra=None):
@@ -77,13 +62,13 @@ def show(sweep, extra=None):
 
 
 def main():
-    print(f"fsdfm at {BASE}")
-    dataset = run_job({"kind": "dataset", "spec": {"source": "brown", "compactVocab": 512, "maxDocuments": 40}})
+    print(f"fsdfm at {client.url}")
+    dataset = run_job("dataset", {"source": "brown", "compactVocab": 512, "maxDocuments": 40})
     train = {"datasetJobId": dataset["id"], "batchSize": 8, "seqLen": 32, "warmupSteps": 0, "logEvery": 2, "checkpointEvery": 1000}
-    teacher = run_job({"kind": "pretrain", "spec": {**train, "model": {"preset": "tiny"}, "steps": 40, "lr": 3e-3}})
+    teacher = run_job("pretrain", {**train, "model": {"preset": "tiny"}, "steps": 40, "lr": 3e-3})
 
     print("distillation sweep: lr x emaDecay, ASHA on train/loss")
-    sweep = call("POST", "/v1/sweeps", {
+    sweep = client.create_sweep({
         "name": "example: distill lr",
         "base": {"kind": "distill", "spec": {**train, "teacherJobId": teacher["id"], "steps": 24, "gridPowers": 4, "shortcut": "heun"}},
         "space": {"lr": {"logUniform": [1e-6, 1e-2]}, "emaDecay": {"choice": [0.99, 0.999]}},
@@ -97,7 +82,7 @@ def main():
     best = show(follow(sweep))
 
     print("sampler sweep on the best student at 8 steps: solver, judged generative perplexity")
-    sweep = call("POST", "/v1/sweeps", {
+    sweep = client.create_sweep({
         "name": "example: sampler",
         "base": {"kind": "evaluate", "spec": {
             "datasetJobId": dataset["id"], "models": [{"name": "student", "jobId": best["jobId"]}],
@@ -112,8 +97,11 @@ def main():
     done = follow(sweep)
     show(done, extra="entropy@8")
     print("trials.csv:")
-    print(call("GET", f"/v1/sweeps/{done['id']}/trials.csv"), end="")
+    print(client.trials_csv(done), end="")
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except FsdfmError as err:
+        sys.exit(f"fsdfm: {err}")

@@ -1,4 +1,5 @@
-// A hyper-parameter sweep against a running fsdfm service, in TypeScript (Node 20 fetch):
+// A hyper-parameter sweep against a running fsdfm service, with the TypeScript client
+// (fsdfm/client: types and calls generated from the OpenAPI document):
 //
 //     FSDFM_URL=http://127.0.0.1:8080 node --import tsx examples/sweep.ts
 //
@@ -7,30 +8,15 @@
 // budget of 8 steps with evaluate jobs, optimising the judged generative perplexity at 8 steps
 // (objective genPpl, at 8; the samples' entropy is shown beside it, and the temperature stays
 // at 1, since a lower one wins on perplexity by sharpening alone), and prints the best
-// configuration of each. The response types are the service's own (type-only imports).
-import type { JobView } from '../src/schemas/views.ts'
-import type { SweepView } from '../src/sweeps/schemas.ts'
+// configuration of each.
+import { FsdfmClient, unwrap, type Job, type JobCreate, type Sweep, type SweepCreate } from 'fsdfm/client'
 
-const BASE = (process.env.FSDFM_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '')
+const client = new FsdfmClient({ url: process.env.FSDFM_URL ?? 'http://127.0.0.1:8080', token: process.env.FSDFM_TOKEN })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`)
-  return (res.headers.get('content-type')?.includes('application/json') ? JSON.parse(text) : text) as T
-}
-
-async function runJob(body: { kind: string; spec: Record<string, unknown> }): Promise<JobView> {
-  let job = await call<JobView>('POST', '/v1/jobs', body)
-  while (!['succeeded', 'failed', 'cancelled'].includes(job.state)) {
-    await sleep(500)
-    job = await call<JobView>('GET', `/v1/jobs/${job.id}`)
-  }
+/** Submits a job and follows its event stream to the end; throws unless it succeeded. */
+async function runJob(body: JobCreate): Promise<Job> {
+  const job = await client.wait((await client.submit(body)).id)
   if (job.state !== 'succeeded') throw new Error(`${body.kind} job ${job.id} ${job.state}: ${JSON.stringify(job.error)}`)
   console.log(`${body.kind} job ${job.id} succeeded`)
   return job
@@ -38,15 +24,15 @@ async function runJob(body: { kind: string; spec: Record<string, unknown> }): Pr
 
 const nonZero = (counts: Record<string, number>) => JSON.stringify(Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)))
 
-/** Submits a sweep (the body of POST /v1/sweeps; defaults are filled in by the service) and follows it to the end. */
-async function sweep(request: Record<string, unknown>, extra?: string): Promise<SweepView> {
-  let s = await call<SweepView>('POST', '/v1/sweeps', request)
+/** Submits a sweep (defaults are filled in by the service) and follows it to the end. */
+async function sweep(request: SweepCreate, extra?: string): Promise<Sweep> {
+  let s = unwrap(await client.api.POST('/v1/sweeps', { body: request }))
   let last = ''
   while (s.state === 'running') {
     const counts = nonZero(s.counts)
     if (counts !== last) console.log(`  sweep ${s.id.slice(0, 8)}: ${(last = counts)}`)
     await sleep(1000)
-    s = await call<SweepView>('GET', `/v1/sweeps/${s.id}`)
+    s = unwrap(await client.api.GET('/v1/sweeps/{id}', { params: { path: { id: s.id } } }))
   }
   console.log(`  sweep ${s.id.slice(0, 8)} ${s.state}: ${nonZero(s.counts)}`)
   console.table(
@@ -57,7 +43,7 @@ async function sweep(request: Record<string, unknown>, extra?: string): Promise<
   return s
 }
 
-console.log(`fsdfm at ${BASE}`)
+console.log(`fsdfm at ${client.url}`)
 const dataset = await runJob({ kind: 'dataset', spec: { source: 'brown', compactVocab: 512, maxDocuments: 40 } })
 const train = { datasetJobId: dataset.id, batchSize: 8, seqLen: 32, warmupSteps: 0, logEvery: 2, checkpointEvery: 1000 }
 const teacher = await runJob({ kind: 'pretrain', spec: { ...train, model: { preset: 'tiny' }, steps: 40, lr: 3e-3 } })

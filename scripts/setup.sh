@@ -1,5 +1,5 @@
 # Sourced by quickstart.sh and test.sh: installs whatever is missing on a Debian/Ubuntu machine
-# (Python 3 with PyTorch and NumPy from Debian's python3-torch, Redis, the npm packages), and
+# (Python 3 with PyTorch and NumPy from Debian's python3-torch, jsonschema, Redis, the npm packages), and
 # exports PYTHON_BIN. Each step is skipped when its part is already there.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -30,6 +30,8 @@ if ! PYTHON_BIN=$(find_python); then
   PYTHON_BIN=$(find_python) || { echo "setup: no Python with torch and numpy found" >&2; exit 1; }
 fi
 export PYTHON_BIN
+# Every run spec is checked against the bridge contract (python/fsdfm/contract) with jsonschema.
+"$PYTHON_BIN" -c 'import jsonschema' >/dev/null 2>&1 || apt_install python3-jsonschema
 
 command -v redis-server >/dev/null || apt_install redis-server
 

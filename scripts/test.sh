@@ -3,6 +3,7 @@
 # real Redis, PostgreSQL and Python with PyTorch. CI runs exactly this (.ci/run).
 source "$(dirname "$0")/setup.sh"
 $PYTHON_BIN -c 'import pytest' >/dev/null 2>&1 || apt_install python3-pytest
+command -v flake8 >/dev/null || apt_install flake8
 
 # Redis on 6379 and PostgreSQL on 5432, started (or installed) when they are not running.
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
@@ -31,7 +32,7 @@ export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
 
 echo "== typecheck"
 npx tsc -p .
-echo "== lint (ESLint, layering and import cycles)"
+echo "== lint (ESLint, layering and import cycles, flake8)"
 npm run --silent lint
 log=$(mktemp -d)
 echo "== python tests ($PYTHON_BIN)"

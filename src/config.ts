@@ -36,6 +36,15 @@ export const ConfigSchema = Type.Object({
   FSDFM_REDIS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'A Redis call made for the api gives up after this long; submissions never wait on Redis' }),
   FSDFM_RECONCILE_MS: Type.Integer({ minimum: 200, maximum: 3_600_000, default: 60_000, description: 'How often the api compares the store with the queues and re-adds what Redis lost (also at start and when Redis reconnects)' }),
   FSDFM_STOP_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000, description: 'SIGTERM: how long a worker waits for its job to checkpoint and stop before it kills Python and hands the job back' }),
+  FSDFM_AUTH: Type.Union([Type.Literal('on'), Type.Literal('off')], {
+    default: 'off',
+    description: 'on: every /v1 request needs `Authorization: Bearer <token>` (docs: Running it for a team). off: no identities, only allowed when the api listens on a loopback address',
+  }),
+  FSDFM_ADMIN_TOKEN: Type.String({ default: '', description: 'With FSDFM_AUTH=on: a superuser token to create at start if no token exists (unattended deployments); empty: a random one is printed once' }),
+  FSDFM_ADMIN_TOKEN_FILE: Type.String({ default: '', description: 'Like FSDFM_ADMIN_TOKEN, read from this file (a mounted secret)' }),
+  FSDFM_CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated origins (e.g. https://dash.lab.org) allowed to call the api from a browser; empty: CORS off' }),
+  FSDFM_RATE_LIMIT: Type.Integer({ minimum: 0, default: 1200, description: 'Requests per minute per token (per address without one), per api process; 0: no limit' }),
+  FSDFM_ARTIFACT_RETENTION_DAYS: Type.Number({ minimum: 0, default: 0, description: 'Delete the artifacts of jobs finished this many days ago (the job rows stay); 0: keep them' }),
   FSDFM_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level' }),
 })
 export type RawConfig = Static<typeof ConfigSchema>

@@ -8,10 +8,15 @@ export const API_ERRORS = {
   invalid_request: { status: 400, hint: 'Correct the fields named in `details` (JSON pointers into the request) and send it again.' },
   invalid_json: { status: 400, hint: 'Send a body that parses as JSON, with Content-Type: application/json.' },
   invalid_cursor: { status: 400, hint: 'Pass back `nextCursor` of an earlier page unchanged, with the same filters and sort.' },
+  unauthorized: { status: 401, hint: 'Send `Authorization: Bearer <token>` with a live token (ask a project admin for one; `fsdfm login` saves it).' },
+  forbidden: { status: 403, hint: 'Your token’s role in this project does not allow it: ask a project admin for the member or admin role.' },
   not_found: { status: 404, hint: 'Check the id (GET /v1/jobs lists jobs) or the path (GET /docs lists routes).' },
   not_cancellable: { status: 409, hint: 'It has already ended: there is nothing left to cancel.' },
   no_report: { status: 409, hint: 'Only a succeeded evaluate job has a report: wait for the job to end, or check its kind.' },
   artifact_missing: { status: 410, hint: 'The file is gone from the artifact store: run the job again to produce it.' },
+  idempotency_mismatch: { status: 422, hint: 'This Idempotency-Key was used with a different body: use a new key for a new request.' },
+  rate_limited: { status: 429, hint: 'Too many requests from this token: wait the Retry-After seconds (FSDFM_RATE_LIMIT).' },
+  quota_exceeded: { status: 429, hint: 'The project is at its quota (the message says which, its limit and the current use): wait for jobs to end, or ask an admin to raise it.' },
   payload_too_large: { status: 413, hint: 'Send large texts with POST /v1/uploads (up to FSDFM_MAX_UPLOAD_BYTES); JSON bodies are limited to FSDFM_MAX_BODY_BYTES.' },
   unsupported_media_type: { status: 415, hint: 'Send JSON with Content-Type: application/json (uploads: text/plain, application/x-ndjson or application/octet-stream).' },
   internal: { status: 500, hint: 'A bug in the service: report it with the request id from the message; the api log has the details under that id.' },
@@ -72,6 +77,10 @@ export class InvalidSpecError extends ServiceError {
 }
 
 export const notFound = (what: string): ServiceError => new ServiceError('not_found', `${what} not found`)
+
+/** The submission would take the project past one of its quotas. */
+export const quotaExceeded = (project: string, quota: string, limit: number, used: number): ServiceError =>
+  new ServiceError('quota_exceeded', `project ${project} is at its quota ${quota}: limit ${limit}, in use ${used}`, [{ path: '/project', message: `${quota} ${limit} reached (${used} in use)` }])
 
 export const invalidField = (path: string, message: string): InvalidSpecError => new InvalidSpecError([{ path, message }])
 

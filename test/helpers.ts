@@ -9,6 +9,7 @@ import { Redis } from 'ioredis'
 import { loadConfig, type RawConfig } from '../src/config.ts'
 import { startServices, type Role, type Services } from '../src/cli/services.ts'
 import type { JobView } from '../src/schemas/views.ts'
+import { openApiCheckFor } from './openapi-check.ts'
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -63,28 +64,54 @@ export async function startTestService(t: Teardown, opts: { role?: Role; env?: P
   const config = loadConfig({ ...iso.env, ...opts.env })
   const services = await startServices(config, opts.role ?? 'up', { log: () => {} })
   t.teardown(() => services.close())
-  return Object.assign(services, { iso, api: new Api(services.baseUrl ?? '') })
+  return Object.assign(services, { iso, api: new Api(services.baseUrl ?? '', { serverDirs: [config.artifactDir, config.dataDir] }) })
 }
 
-/** A tiny HTTP client over fetch, the way a user's script talks to the service. */
+/** Result fields a job view can carry: none of them may name a place on the server. */
+const leakedPath = (path: string, body: unknown, dirs: string[]): string | null => {
+  const views = Array.isArray((body as { items?: unknown })?.items) ? (body as { items: unknown[] }).items : [body]
+  for (const v of views) {
+    const result = JSON.stringify(/\/report(\?|$)/.test(path) ? v : ((v as { result?: unknown })?.result ?? null))
+    // '<artifacts>' is what the api's last-resort redaction leaves: a path reached it.
+    for (const needle of [...dirs, '<artifacts>']) if (result.includes(needle)) return needle
+  }
+  return null
+}
+
+/** A tiny HTTP client over fetch, the way a user's script talks to the service; it checks every answer against the served OpenAPI document. */
 export class Api {
-  constructor(readonly base: string) {}
+  /** `token`: sent as a Bearer token; `serverDirs`: directories no answer may contain. */
+  constructor(
+    readonly base: string,
+    readonly opts: { token?: string; serverDirs?: string[] } = {},
+  ) {}
+
+  /** The same client, calling with `token`. */
+  as(token: string | undefined): Api {
+    return new Api(this.base, { ...this.opts, token })
+  }
 
   /** A request; `raw` sends that text as the body (JSON unless `headers` say otherwise). */
   async request<T = any>(method: string, path: string, headers?: Record<string, string>, raw?: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
     const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body))
     const res = await fetch(`${this.base}${path}`, {
       method,
-      headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}), ...headers },
       body: payload,
     })
     const text = await res.text()
+    for (const dir of this.opts.serverDirs ?? []) if (text.includes(dir)) throw new Error(`${method} ${path} answered with a server path (${dir}): ${text.slice(0, 500)}`)
+    // Every answer must be what the served OpenAPI document declares for it.
+    const problems = (await openApiCheckFor(this.base)).problems(method, path, res.status, res.headers.get('content-type'), text)
+    if (problems.length) throw new Error(`the answer does not match the OpenAPI document:\n  ${problems.join('\n  ')}`)
     let parsed: unknown = text
     try {
       parsed = JSON.parse(text)
     } catch {
       // not JSON
     }
+    const leak = this.opts.serverDirs ? leakedPath(path, parsed, this.opts.serverDirs) : null
+    if (leak) throw new Error(`${method} ${path}: a result names a server path (${leak}): ${text.slice(0, 500)}`)
     return { status: res.status, body: parsed as T, headers: res.headers }
   }
 

@@ -18,7 +18,7 @@ from .model import (
     model_config_from_spec,
 )
 from .path import MixturePath, PolynomialScheduler
-from .sampling import generate, generate_with_callable
+from .sampling import generate
 from .solvers import SOLVERS, get_solver, make_time_grid
 from .teachers import shortcut_teacher_logits
 
@@ -40,7 +40,6 @@ __all__ = [
     "forward_kl",
     "generalized_kl_loss",
     "generate",
-    "generate_with_callable",
     "get_solver",
     "load_weights_by_name",
     "make_time_grid",

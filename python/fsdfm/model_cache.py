@@ -54,4 +54,5 @@ class ModelCache:
             self._entries.clear()
 
 
-MODEL_CACHE = ModelCache(int(os.environ.get("FSDFM_MODEL_CACHE_SIZE", "4")))
+# FSDFM_MODEL_CACHE: the same variable the service is configured with (the worker passes it on).
+MODEL_CACHE = ModelCache(int(os.environ.get("FSDFM_MODEL_CACHE", "4")))

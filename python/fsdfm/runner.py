@@ -14,13 +14,11 @@ from typing import Any, Callable, Dict, Optional, Tuple
 import torch
 
 from .config import parse_config
+from .contract import validate_run_spec
 from .model_cache import MODEL_CACHE
 from .train import Cancelled, Reporter
 
-__all__ = ["RUN_KINDS", "INPUT_KEYS", "prepare", "execute"]
-
-RUN_KINDS = ("sample", "pretrain", "distill", "evaluate")
-INPUT_KEYS = ("datasetDir", "checkpoint", "teacherCheckpoint", "judgeCheckpoint", "resumeFrom", "modelCheckpoints")
+__all__ = ["prepare", "execute"]
 
 
 def _check_device(device: str) -> str:
@@ -35,52 +33,20 @@ def _check_device(device: str) -> str:
 
 
 def prepare(spec: Any) -> Tuple[Dict[str, Any], Any]:
-    """Validate a RunSpec; returns (normalised spec, frozen job config). ValueError if bad."""
-    if not isinstance(spec, dict):
-        raise ValueError("RunSpec must be a JSON object")
-    kind = spec.get("kind")
-    if kind not in RUN_KINDS:
-        raise ValueError(f"RunSpec.kind must be one of {', '.join(RUN_KINDS)}, got {kind!r}")
-    work_dir = spec.get("workDir")
-    if not isinstance(work_dir, str) or not work_dir:
-        raise ValueError("RunSpec.workDir must be a non-empty path")
-    config = dict(spec.get("config") or {})
-    if "seed" not in config and spec.get("seed") is not None:
-        config["seed"] = int(spec["seed"])
-    inputs = dict(spec.get("inputs") or {})
-    unknown = sorted(set(inputs) - set(INPUT_KEYS))
-    if unknown:
-        raise ValueError(f"unknown RunSpec.inputs key(s): {', '.join(unknown)}")
-    cfg = parse_config(kind, config)
+    """Check a run spec against the contract; returns (normalised spec, frozen job config).
+
+    ValueError (ContractError) naming the field when the spec is outside the contract.
+    """
+    validate_run_spec(spec)
+    kind = spec["kind"]
+    inputs = {k: v for k, v in (spec.get("inputs") or {}).items() if v is not None}
+    cfg = parse_config(kind, spec["config"])
     if kind in ("pretrain", "distill", "evaluate") and not inputs.get("datasetDir"):
         raise ValueError(f"a {kind} run needs inputs.datasetDir")
     if kind == "distill" and not inputs.get("teacherCheckpoint"):
         raise ValueError("a distill run needs inputs.teacherCheckpoint")
-    if kind == "evaluate":
-        cfg = _resolve_eval_models(cfg, inputs)
-    normalised = dict(spec, config=config, inputs=inputs, device=_check_device(spec.get("device") or "cpu"), workDir=os.path.abspath(work_dir))
+    normalised = dict(spec, inputs=inputs, device=_check_device(spec.get("device") or "cpu"), workDir=os.path.abspath(spec["workDir"]))
     return normalised, cfg
-
-
-def _resolve_eval_models(cfg, inputs: Dict[str, Any]):
-    """Fill each evaluated model's checkpoint from config.models[].checkpoint,
-    inputs.modelCheckpoints[jobId], or inputs.checkpoint when only one model is listed."""
-    import dataclasses
-
-    by_job = inputs.get("modelCheckpoints") or {}
-    models = []
-    for m in cfg.models:
-        ckpt = m.checkpoint or by_job.get(m.job_id or "") or by_job.get(m.name)
-        if ckpt is None and len(cfg.models) == 1:
-            ckpt = inputs.get("checkpoint")
-        if ckpt is None:
-            raise ValueError(f"no checkpoint for evaluated model {m.name!r}: set config.models[].checkpoint or inputs.modelCheckpoints")
-        models.append(dataclasses.replace(m, checkpoint=ckpt))
-    if not models and inputs.get("checkpoint"):
-        from .config import EvalModelConfig
-
-        models.append(EvalModelConfig(name="model", checkpoint=inputs["checkpoint"]))
-    return dataclasses.replace(cfg, models=tuple(models))
 
 
 def _run_sample(spec, cfg, reporter: Reporter, cancel: threading.Event) -> Dict[str, Any]:
@@ -209,7 +175,7 @@ def _run_evaluate(spec, cfg, reporter, cancel):
 
     return evaluate(
         cfg, dataset_dir=spec["inputs"]["datasetDir"], work_dir=spec["workDir"], device=device, reporter=reporter,
-        cancel=cancel, load_model=load, judge_checkpoint=spec["inputs"].get("judgeCheckpoint"),
+        cancel=cancel, load_model=load,
     )
 
 
@@ -229,8 +195,6 @@ def execute(spec: Dict[str, Any], reporter: Optional[Reporter] = None, cancel: O
     spec, cfg = prepared if prepared is not None else prepare(spec)
     reporter = reporter or Reporter()
     cancel = cancel or threading.Event()
-    if getattr(cfg, "debug_raise", None):
-        raise RuntimeError(cfg.debug_raise)
     os.makedirs(spec["workDir"], exist_ok=True)
     try:
         result = _BODIES[spec["kind"]](spec, cfg, reporter, cancel)

@@ -26,7 +26,7 @@ from ._compat import autocast, compile_callable, resolve_compile, scratch_rows, 
 from .path import MixturePath
 from .solvers import draw_unmask_steps, draw_unmasked, get_solver, make_time_grid, mask_leave_probability
 
-__all__ = ["generate", "generate_with_callable", "prepare_edit", "host_generator", "sampling_trunk", "unmask_plan", "unmask_step"]
+__all__ = ["generate", "prepare_edit", "host_generator", "sampling_trunk", "unmask_plan", "unmask_step"]
 
 Denoiser = Callable[[torch.Tensor, torch.Tensor, Optional[torch.Tensor]], torch.Tensor]
 
@@ -285,8 +285,3 @@ def _head_and_draw(head: nn.Module, hidden: torch.Tensor, path: MixturePath, gen
     for start in range(0, n, chunk):
         out[start : start + chunk] = draw_unmasked(head(hidden[start : start + chunk]), path, generator, temperature)
     return out
-
-
-def generate_with_callable(denoiser: Denoiser, path: MixturePath, **kwargs) -> torch.Tensor:
-    """`generate` for a plain callable `(x_t, t, h) -> logits` (tests, wrapped models)."""
-    return generate(denoiser, path, **kwargs)

@@ -51,7 +51,6 @@ def reference_cumulative_step(x, logits, t, h, path, g, rejump=True, mask_in_p=T
     """The reference code's cumulative-scalar step, written from its description: rates
     alpha (p - delta_z) over all outputs (mask included when mask_in_p), every position may
     leave (unmasked ones too when rejump); the final step writes only masked positions."""
-    B = x.shape[0]
     logits = logits.double()
     final = t + h >= 1 - FINAL_TOLERANCE
     p_all = torch.softmax(logits, -1)

@@ -8,7 +8,6 @@ import pytest
 import torch
 
 import fsdfm._compat as compat
-import fsdfm.sampling as sampling
 from fsdfm.config import parse_config
 from fsdfm.model import build_model, model_config_from_spec
 from fsdfm.path import MixturePath, PolynomialScheduler

@@ -36,16 +36,21 @@ def test_unigram_entropy():
     assert unigram_entropy(torch.tensor([[1, 1, 1, 1], [1, 2, 3, 4]])) == pytest.approx([0.0, np.log(4)])
 
 
-def test_hf_judge_is_skipped_without_transformers(tmp_path):
+def test_hf_judge_without_transformers_is_skipped_and_with_it_loads_only_local_files(tmp_path):
     lines = []
     ds = open_dataset(make_dataset(tmp_path))
-    cfg = parse_config("evaluate", {"models": [{"name": "m", "checkpoint": "x"}], "judges": [{"kind": "ngram", "order": 2}, {"kind": "hf", "path": "/nope"}]})
-    judges = build_judges(cfg.judges, ds, log=lines.append)
-    names = [j.name for j in judges]
+    missing = str(tmp_path / "no-such-model")
+    cfg = parse_config("evaluate", {"models": [{"name": "m", "checkpoint": "x"}], "judges": [{"kind": "ngram", "order": 2}, {"kind": "hf", "path": missing}]})
     try:
         import transformers  # noqa: F401
     except ImportError:
-        assert names == ["ngram2"] and "transformers" in lines[0]
+        judges = build_judges(cfg.judges, ds, log=lines.append)
+        assert [j.name for j in judges] == ["ngram2"] and "transformers" in lines[0]
+        return
+    # With transformers: a directory that holds no model is an error naming it (nothing is
+    # downloaded: local_files_only), not a silent skip.
+    with pytest.raises(Exception, match="no-such-model"):
+        build_judges(cfg.judges, ds, log=lines.append)
 
 
 def test_evaluate_writes_the_full_report(tmp_path):
@@ -218,7 +223,7 @@ def test_evaluate_config_checks_the_names_it_compares():
         ({"matchEntropy": {"model": "nobody", "target": "student"}}, "matchEntropy.model"),
         ({"matchEntropy": {"model": "teacher", "target": "student", "targetSteps": 4}}, "targetSteps"),
         ({"comparisons": [{"a": "student@16", "b": "teacher@8"}]}, "comparisons"),
-        ({"comparisons": [{"a": "student", "b": "teacher@8"}]}, "model@steps"),
+        ({"comparisons": [{"a": "student", "b": "teacher@8"}]}, r"comparisons/0/a: 'student' does not match"),
     ):
         with pytest.raises(ValueError, match=message):
             parse_config("evaluate", {**ok, **bad})

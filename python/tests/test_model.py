@@ -154,7 +154,22 @@ def test_training_mode_dropout_and_gradients(gen):
     cfg.dropout = 0.1
     model = _randomize(build_model(cfg))
     x = torch.randint(0, V + 1, (2, 8), generator=gen)
-    out = model(x, torch.rand(2), torch.rand(2)).float().pow(2).mean()
+    t, h = torch.rand(2), torch.rand(2)
+    # Dropout acts in training mode only: two training passes differ, two eval passes agree.
+    model.train()
+    torch.manual_seed(1)
+    a = model(x, t, h)
+    torch.manual_seed(2)
+    b = model(x, t, h)
+    assert not torch.allclose(a, b), "dropout changes training-mode outputs"
+    model.eval()
+    with torch.no_grad():
+        assert torch.equal(model(x, t, h), model(x, t, h)), "no dropout in eval mode"
+    cfg.dropout = 0.0
+    still = _randomize(build_model(cfg)).train()
+    assert torch.equal(still(x, t, h), still(x, t, h)), "dropout 0: training passes agree"
+    model.train()
+    out = model(x, t, h).float().pow(2).mean()
     out.backward()
     assert all(p.grad is not None for p in model.parameters())
     assert isinstance(model, DiT)

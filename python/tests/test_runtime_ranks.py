@@ -35,12 +35,11 @@ def test_two_rank_cancel_stops_every_rank_at_the_same_step(tmp_path):
 
 
 def test_a_failing_rank_fails_the_job_with_its_error(tmp_path):
-    data = make_dataset(tmp_path)
-    cfg = pretrain_config(steps=4)
-    cfg["debugRaise"] = "rank boom"
-    run = spec("pretrain", tmp_path, "ddp3", cfg, datasetDir=data)
+    # Every rank fails opening a dataset directory that does not exist.
+    run = spec("pretrain", tmp_path, "ddp3", pretrain_config(steps=4), datasetDir=str(tmp_path / "missing"))
     run["worldSize"] = 2
     run_id = call(runtime.start, run)["runId"]
     status, _ = wait(run_id, timeout=120)
     assert status["state"] == "failed"
-    assert status["error"]["type"] == "RuntimeError" and "rank boom" in status["error"]["message"]
+    assert status["error"]["type"] == "ValueError" and "missing" in status["error"]["message"]
+    assert status["error"]["frame"].startswith("data.py:"), "the rank's own error, with its frame"

@@ -1,8 +1,10 @@
 // Builds the Fastify app: external plugins (OpenAPI, Swagger UI), the error handler, then one
 // plugin per resource. Only the CLI entry point listens; tests build the app and inject.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.ts'
 import { API_ERRORS, InvalidSpecError, ServiceError, type ApiErrorCode, type FieldProblem } from '../errors.ts'
@@ -11,7 +13,7 @@ import { validationLimits, type ValidationLimits } from '../jobs/validate.ts'
 import type { Queues } from '../queue/index.ts'
 import { isStoreUnavailable } from '../store/db.ts'
 import type { Store } from '../store/index.ts'
-import { errorBody } from './errors.ts'
+import { ErrorBody, errorBody } from './errors.ts'
 import { uploadsDir } from '../jobs/uploads.ts'
 import { EventHub } from './events/hub.ts'
 import eventsRoutes from './events/index.ts'
@@ -21,6 +23,11 @@ import pipelinesRoutes from './pipelines/index.ts'
 import solversRoutes from './solvers/index.ts'
 import sweepsRoutes from './sweeps/index.ts'
 import uploadsRoutes from './uploads/index.ts'
+import teamRoutes from './team/index.ts'
+import { registerAuth } from './auth.ts'
+import { registerAccess, type AccessRule } from './access.ts'
+import workersRoutes from './workers/index.ts'
+import { accessErrors, buildLocalReference, finishDocument } from './openapi.ts'
 import { checkJsonValue, stringProblem } from './input.ts'
 import { API_VERSION } from './version.ts'
 
@@ -41,7 +48,15 @@ declare module 'fastify' {
     jobService: JobService
     eventHub: EventHub
     limits: ValidationLimits
+    /** Every /v1 route with its access rule (the access matrix test drives them all). */
+    routeTable: RouteEntry[]
   }
+}
+
+export interface RouteEntry {
+  method: string
+  url: string
+  access: AccessRule | undefined
 }
 
 export { API_VERSION }
@@ -64,6 +79,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.FSDFM_MAX_BODY_BYTES,
     // Open SSE streams must not hold a shutdown up.
     forceCloseConnections: true,
+    // What Fastify refuses before routing (a malformed percent-escape, a path parameter longer
+    // than any id) answers in the one error shape too, as the OpenAPI document says.
+    frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+        return reply.code(400).send(errorBody('invalid_request', `the URL cannot be read: ${err.message}`, [{ path: '/params', message: err.message }]))
+      return reply.code(500).send(errorBody('internal', `internal error (request ${request.id}); the api log has the details under that id`))
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(swagger, {
@@ -81,12 +103,40 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'sweeps', description: 'Hyper-parameter sweeps: trials are jobs' },
         { name: 'uploads', description: 'Texts for dataset jobs, streamed to disk' },
         { name: 'health', description: 'Liveness and readiness' },
+        { name: 'workers', description: 'The workers registered with the store' },
+        { name: 'team', description: 'Identities, tokens and projects' },
       ],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /v1/tokens (or the one printed at first start); FSDFM_AUTH=off needs none' } } },
+      security: [{ bearer: [] }],
     },
+    // Components named after their $id, and request schemas that leave defaulted fields optional.
+    refResolver: { buildLocalReference },
+    transformObject: finishDocument,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
+  // Shared schemas: routes refer to them by $id, the document lists them once under components.
+  app.addSchema(ErrorBody)
   app.decorate('deps', deps)
+  // Identities first: every /v1 hook and handler after this one knows who is asking.
+  registerAuth(app, deps.store, deps.config.FSDFM_AUTH === 'on')
+  registerAccess(app, deps.store)
+  // Browsers on the configured origins only (dashboards); none by default.
+  const origins = deps.config.FSDFM_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+  if (origins.length) await app.register(cors, { origin: origins, exposedHeaders: ['location', 'retry-after', 'x-sha256'] })
+  // Per token (per address without one), per api process, after the token is known.
+  if (deps.config.FSDFM_RATE_LIMIT > 0)
+    await app.register(rateLimit, {
+      max: deps.config.FSDFM_RATE_LIMIT,
+      timeWindow: 60_000,
+      hook: 'preHandler',
+      allowList: (request) => !request.url.startsWith('/v1/'),
+      keyGenerator: (request) => request.principal?.tokenId ?? request.ip,
+      errorResponseBuilder: (_request, context) =>
+        Object.assign(new ServiceError('rate_limited', `more than ${context.max} requests a minute; retry in ${Math.ceil(context.ttl / 1000)} s`, undefined, Math.ceil(context.ttl / 1000)), {
+          statusCode: 429,
+        }),
+    })
   const limits = validationLimits(deps.config, deps.store)
   app.decorate('limits', limits)
   app.decorate('jobService', new JobService({
@@ -122,6 +172,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('eventHub', hub)
   app.addHook('onClose', async () => hub.close())
 
+  // No answer names a server path: results and reports refer to outputs by job and artifact
+  // name; this net catches what an error message or traceback might still carry.
+  const serverPaths = [...new Set([deps.config.artifactDir, deps.config.inputRoot, deps.config.dataDir])].sort((a, b) => b.length - a.length)
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (typeof payload !== 'string' || !/json|text/.test(String(reply.getHeader('content-type') ?? ''))) return payload
+    let out = payload
+    for (const dir of serverPaths) if (out.includes(dir)) out = out.split(dir).join(dir === deps.config.artifactDir ? '<artifacts>' : dir === deps.config.inputRoot ? '<inputs>' : '<data>')
+    return out
+  })
+
   app.setErrorHandler((err: FastifyError & { details?: FieldProblem[] }, request, reply) => {
     if (err.validation) {
       const ctx = err.validationContext ?? 'body'
@@ -134,13 +194,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           ? 'is not a known field'
           : v.keyword === 'discriminator'
             ? `must be one of the known values`
-            : (v.message ?? 'is invalid')
+            : v.keyword === 'enum' && Array.isArray(params.allowedValues)
+              ? `must be one of ${params.allowedValues.map((x) => JSON.stringify(x)).join(', ')}`
+              : (v.message ?? 'is invalid')
         return { path, message }
       })
       return reply.code(400).send(errorBody('invalid_request', `invalid ${ctx}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details))
     }
     if (err instanceof ServiceError) {
       if (err.retryAfter) reply.header('retry-after', String(err.retryAfter))
+      if (err.code === 'unauthorized') reply.header('www-authenticate', 'Bearer')
       return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.details))
     }
     if (isStoreUnavailable(err)) return reply.code(503).header('retry-after', '5').send(errorBody('store_unavailable', 'the job store (PostgreSQL) is unavailable; retry shortly'))
@@ -155,6 +218,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url}`)))
 
+  // Every /v1 route documents the answers its caller's identity can get (401, 403, 404, 429, …).
+  const routeTable: RouteEntry[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/')) return
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods) if (method !== 'HEAD') routeTable.push({ method, url: route.url, access: route.config?.access })
+    if (!route.schema?.response) return
+    // A route that validates anything of the request can answer 400 naming it.
+    const validates = ['params', 'querystring', 'body', 'headers'].some((part) => part in route.schema!)
+    route.schema.response = { ...accessErrors(methods[0], route.url, route.config?.access, validates), ...(route.schema.response as object) }
+  })
   await app.register(healthRoutes)
   await app.register(jobsRoutes, { prefix: '/v1' })
   await app.register(pipelinesRoutes, { prefix: '/v1' })
@@ -162,5 +237,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(solversRoutes, { prefix: '/v1' })
   await app.register(sweepsRoutes, { prefix: '/v1' })
   await app.register(uploadsRoutes, { prefix: '/v1' })
+  await app.register(workersRoutes, { prefix: '/v1' })
+  await app.register(teamRoutes, { prefix: '/v1' })
   return app
 }

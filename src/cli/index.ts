@@ -1,106 +1,85 @@
-// The `fsdfm` command: up (api + one worker, embedded defaults), api, worker, openapi.
-import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig, type RawConfig } from '../config.ts'
-import { RedisUnavailableError } from '../queue/local-redis.ts'
-import { runDemo } from './demo.ts'
-import { EmbeddedStoreError, startServices, type Role } from './services.ts'
-import { writeOpenApi } from './openapi.ts'
+// The `fsdfm` command. It runs the service (up, api, worker), writes the OpenAPI document, and
+// talks to a running service the way a lab member would (login, submit, jobs, logs, metrics,
+// artifacts, sweep, workers, token) through the TypeScript client (src/client), never through
+// the service's internals. Commander gives every command its own --help and friendly errors.
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError } from 'commander'
+import { registerAccountCommands } from './remote/account.ts'
+import { registerJobCommands } from './remote/jobs.ts'
+import { describeError, EXIT, EXIT_CODES_HELP, printJson } from './remote/output.ts'
+import { registerSweepCommands } from './remote/sweeps.ts'
+import { serve, SERVER_FLAGS } from './serve.ts'
+import type { Role } from './services.ts'
 
-const USAGE = `usage: fsdfm <command> [flags]
+/** Errors of starting the service whose message says all there is to say (matched by name: their modules load lazily). */
+const STARTUP_ERRORS = ['ConfigError', 'RedisUnavailableError', 'EmbeddedStoreError', 'InsecureBindError']
 
-commands:
-  up        the api and one worker in one process, on embedded defaults (PGlite, private Redis)
-  api       the REST api only (workers elsewhere share its Redis and PostgreSQL)
-  worker    one worker (needs DATABASE_URL shared with the api)
-  openapi   write the OpenAPI document to openapi/openapi.json (or --out FILE)
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
-flags (each overrides the environment variable in brackets):
-  --host ADDR          [FSDFM_HOST]        default 127.0.0.1
-  --port N             [FSDFM_PORT]        default 8080
-  --data-dir DIR       [FSDFM_DATA_DIR]    default .data
-  --artifact-dir DIR   [FSDFM_ARTIFACT_DIR]
-  --database-url URL   [DATABASE_URL]      default: PGlite under the data dir
-  --redis-url URL      [REDIS_URL]         default: private redis-server in the data dir
-  --gpus LIST          [FSDFM_GPUS]        worker GPUs, e.g. 0 or 1,2; empty: CPU worker
-  --python PATH        [PYTHON_BIN]
-  --demo               (up) submit a demo pipeline: Brown dataset -> tiny pretrain -> sample
-  --exit-after-demo    (up --demo) stop once the demo finished (exit code 0 on success)
-  -h, --help
-See README.md "Configuration" for every variable.`
+const SERVER_COMMANDS: { role: Role; summary: string; example: string }[] = [
+  { role: 'up', summary: 'the api and one worker in one process, on embedded defaults (PGlite, a private Redis)', example: 'fsdfm up --port 8080 --demo' },
+  { role: 'api', summary: 'the REST api only (workers elsewhere share its Redis and PostgreSQL)', example: 'fsdfm api --database-url postgres://fsdfm@db/fsdfm --redis-url redis://queue:6379' },
+  { role: 'worker', summary: 'one worker (needs DATABASE_URL shared with the api)', example: 'fsdfm worker --gpus 0 --database-url postgres://fsdfm@db/fsdfm --redis-url redis://queue:6379' },
+]
 
-const FLAG_TO_ENV: Record<string, keyof RawConfig> = {
-  host: 'FSDFM_HOST',
-  port: 'FSDFM_PORT',
-  'data-dir': 'FSDFM_DATA_DIR',
-  'artifact-dir': 'FSDFM_ARTIFACT_DIR',
-  'database-url': 'DATABASE_URL',
-  'redis-url': 'REDIS_URL',
-  gpus: 'FSDFM_GPUS',
-  python: 'PYTHON_BIN',
+/** Runs a command's handler; its result is the exit code. */
+const action =
+  (fn: (...args: never[]) => Promise<number>) =>
+  async (...args: unknown[]): Promise<void> => {
+    // Commander passes the arguments, the options, then the command itself.
+    process.exitCode = await fn(...(args.slice(0, -1) as never[]))
+  }
+
+function buildProgram(): Command {
+  const program = new Command('fsdfm')
+    .version(`fsdfm ${version}`, '-V, --version', 'print the version')
+    .description('Few-step discrete flow matching: run the job service, or submit and follow jobs on one.')
+    .helpOption('-h, --help', 'show help for a command')
+    .exitOverride()
+    .showHelpAfterError('(fsdfm <command> --help shows its flags and an example)')
+    .configureOutput({ outputError: (text, write) => write(`fsdfm: ${text.replace(/^error: /, '')}`) })
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODES_HELP}\n\nExamples:\n  $ fsdfm up                                  # a service on http://127.0.0.1:8080\n  $ fsdfm submit -f job.yaml --follow\n  $ fsdfm jobs --state running\n  $ fsdfm logs -f 1b2c3d4e\n\nSee README.md "Using it from a terminal" and "Configuration".`,
+    )
+
+  for (const { role, summary, example } of SERVER_COMMANDS) {
+    const cmd = program.command(role).summary(summary).description(`${summary[0].toUpperCase()}${summary.slice(1)}. Flags override the environment variable named beside them; README.md "Configuration" lists every variable.`)
+    for (const f of SERVER_FLAGS) cmd.option(`--${f.flag} <${f.arg.toLowerCase()}>`, `${f.help} [${f.env}]`)
+    if (role === 'up') cmd.option('--demo', 'submit a demo pipeline: Brown dataset -> tiny pretrain -> samples').option('--exit-after-demo', 'with --demo: stop once the demo finished (exit code 0 on success)')
+    cmd.addHelpText('after', `\nExample:\n  $ ${example}\n`).action((options: Record<string, unknown>) => serve(role, options))
+  }
+  program
+    .command('openapi')
+    .summary('write the OpenAPI document (and the TypeScript client types)')
+    .description('Write openapi/openapi.json, generated from the route schemas, and src/client/schema.ts generated from it (npm run openapi does this). With --out, write the document alone to that file.')
+    .option('--out <file>', 'write the document to this file instead')
+    .addHelpText('after', '\nExample:\n  $ fsdfm openapi --out /tmp/fsdfm.json\n')
+    .action(async (options: { out?: string }) => {
+      const { writeOpenApi } = await import('./openapi.ts')
+      for (const file of await writeOpenApi(options.out ?? 'openapi/openapi.json')) console.log(`wrote ${file}`)
+    })
+
+  registerAccountCommands(program, action)
+  registerJobCommands(program, action)
+  registerSweepCommands(program, action)
+  return program
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...Object.fromEntries(Object.keys(FLAG_TO_ENV).map((k) => [k, { type: 'string' as const }])),
-      demo: { type: 'boolean' },
-      'exit-after-demo': { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
-  const command = positionals[0]
-  if (values.help || !command) {
-    console.log(USAGE)
-    return command || values.help ? 0 : 2
+try {
+  await buildProgram().parseAsync(process.argv)
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Commander has printed the message (or the help, or the version) already.
+    process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage)
   }
-  const overrides: Partial<Record<keyof RawConfig, string>> = {}
-  for (const [flag, env] of Object.entries(FLAG_TO_ENV)) {
-    const v = (values as Record<string, unknown>)[flag]
-    if (typeof v === 'string') overrides[env] = v
-  }
-
-  if (command === 'openapi') {
-    const file = await writeOpenApi(typeof values.out === 'string' ? values.out : 'openapi/openapi.json')
-    console.log(`wrote ${file}`)
-    return 0
-  }
-  if (!['up', 'api', 'worker'].includes(command)) {
-    console.error(`unknown command: ${command}\n\n${USAGE}`)
-    return 2
-  }
-  const config = loadConfig(overrides)
-  const services = await startServices(config, command as Role)
-  let stopping = false
-  const stop = async (code: number) => {
-    if (stopping) {
-      // A second signal: stop at once (a running job resumes from its last checkpoint elsewhere).
-      console.error('fsdfm: stopping now')
-      process.exit(1)
-    }
-    stopping = true
-    if (services.worker) console.error(`fsdfm: stopping; running jobs checkpoint and go back to the queue (at most ${config.FSDFM_STOP_TIMEOUT_MS / 1000} s; signal again to stop now)`)
-    await services.shutdown()
-    process.exit(code)
-  }
-  process.on('SIGINT', () => void stop(0))
-  process.on('SIGTERM', () => void stop(0))
-  if (command === 'up' && values.demo) {
-    const ok = await runDemo(services.baseUrl!)
-    if (values['exit-after-demo']) await stop(ok ? 0 : 1)
-  }
-  return -1 // keep running
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exit(code)
-  },
-  (err) => {
-    if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof EmbeddedStoreError) console.error(`fsdfm: ${err.message}`)
-    else console.error(err)
+  if (err instanceof Error && STARTUP_ERRORS.includes(err.name)) {
+    console.error(`fsdfm: ${err.message}`)
     process.exit(1)
-  },
-)
+  }
+  const { message, exitCode, body } = describeError(err)
+  if (body && process.argv.includes('--json')) printJson(body)
+  console.error(`fsdfm: ${message}`)
+  if (process.env.FSDFM_DEBUG) console.error(err)
+  process.exit(exitCode)
+}

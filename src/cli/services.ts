@@ -1,18 +1,23 @@
 // Wires the parts together for one process: store, Redis, queues, the dispatcher, and the api
 // and/or a worker. Used by the CLI and by the tests (which pass their own config: schema, queue
 // prefix, port 0).
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { buildApp } from '../api/app.ts'
 import { resolvePythonBin, type Config } from '../config.ts'
 import { Dispatcher } from '../jobs/dispatcher.ts'
+import { sweepOutputs } from '../jobs/janitor.ts'
 import { createRedis, Queues } from '../queue/index.ts'
 import { startLocalRedis, type LocalRedis } from '../queue/local-redis.ts'
 import { openStore, type Store } from '../store/index.ts'
 import { SweepController } from '../sweeps/controller.ts'
+import { PassLoop } from '../util/loop.ts'
 import { FsdfmWorker } from '../worker/worker.ts'
+
+/** How often an api process looks for outputs to remove (idempotent: every api process may). */
+const JANITOR_MS = 60_000
 
 export type Role = 'up' | 'api' | 'worker'
 
@@ -40,8 +45,19 @@ export class EmbeddedStoreError extends Error {
   }
 }
 
+/** Addresses only this machine can reach. */
+export const isLoopback = (host: string): boolean => /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(host)
+
+export class InsecureBindError extends Error {
+  constructor(host: string) {
+    super(`the api would listen on ${host}, beyond this machine, with authentication off: set FSDFM_AUTH=on (every request then needs a token; the first start prints an admin token), or listen on 127.0.0.1`)
+    this.name = 'InsecureBindError'
+  }
+}
+
 export async function startServices(config: Config, role: Role, opts: { logger?: boolean; log?: (m: string) => void } = {}): Promise<Services> {
   if (role === 'worker' && !config.DATABASE_URL) throw new EmbeddedStoreError()
+  if (role !== 'worker' && config.FSDFM_AUTH === 'off' && !isLoopback(config.FSDFM_HOST)) throw new InsecureBindError(config.FSDFM_HOST)
   mkdirSync(config.dataDir, { recursive: true })
   mkdirSync(config.artifactDir, { recursive: true })
   const log = opts.log ?? ((m: string) => console.log(m))
@@ -87,6 +103,7 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
       cleanups.push(() => w.close())
       await worker.start()
     }
+    if (role !== 'worker' && config.FSDFM_AUTH === 'on') await bootstrapAdmin(store, config, log)
     let app: FastifyInstance | null = null
     let dispatcher: Dispatcher | null = null
     let baseUrl: string | null = null
@@ -111,6 +128,16 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
       const sweeps = new SweepController({ store, jobService: a.jobService, limits: a.limits, log: opts.log }, { intervalMs: Math.min(config.FSDFM_POLL_MS, 1000) })
       sweeps.start()
       cleanups.push(() => sweeps.stop())
+      // Outputs of deleted jobs, and (with a retention) of long-finished ones, go in the background.
+      const janitor = new PassLoop(async () => {
+        const removed = await sweepOutputs(store, config.artifactDir, config.FSDFM_ARTIFACT_RETENTION_DAYS).catch((err: Error) => {
+          log(`janitor: ${err.message}`)
+          return 0
+        })
+        if (removed) log(`janitor: removed the outputs of ${removed} job(s)`)
+      }, JANITOR_MS)
+      janitor.start()
+      cleanups.push(() => janitor.stop())
       await a.listen({ host: config.FSDFM_HOST, port: config.FSDFM_PORT })
       const address = a.server.address()
       const port = typeof address === 'object' && address ? address.port : config.FSDFM_PORT
@@ -126,4 +153,16 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
     await close()
     throw err
   }
+}
+
+/**
+ * With authentication on and no token yet, the first superuser token: the deployment's own
+ * (FSDFM_ADMIN_TOKEN or the file FSDFM_ADMIN_TOKEN_FILE), or a random one printed this once.
+ */
+async function bootstrapAdmin(store: Store, config: Config, log: (m: string) => void): Promise<void> {
+  if ((await store.tokens.count()) > 0) return
+  const given = config.FSDFM_ADMIN_TOKEN || (config.FSDFM_ADMIN_TOKEN_FILE ? readFileSync(config.FSDFM_ADMIN_TOKEN_FILE, 'utf8').trim() : '')
+  const { token } = await store.tokens.create({ name: 'admin', subject: 'admin', superuser: true, token: given || undefined })
+  if (!given) log(`auth: created the first admin token (shown only now; keep it): ${token}`)
+  else log('auth: created the admin token from FSDFM_ADMIN_TOKEN' + (config.FSDFM_ADMIN_TOKEN ? '' : '_FILE'))
 }

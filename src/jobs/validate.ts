@@ -7,7 +7,7 @@ import { infillToFixed, promptToFixed } from '../data/templates.ts'
 import { gpt2Vocab } from '../data/tokenizer.ts'
 import type { FieldProblem } from '../errors.ts'
 import { queueFor } from '../queue/index.ts'
-import type { JobCreate, JobKind, ModelSpec } from '../schemas/jobs.ts'
+import type { EvaluateSpec, JobCreate, JobKind, ModelSpec } from '../schemas/jobs.ts'
 import type { Job } from '../store/types.ts'
 import type { WorkerRecord, WorkersRepo } from '../store/workers.ts'
 import type { Config } from '../config.ts'
@@ -164,6 +164,7 @@ export async function validateJob(body: JobCreate, jobs: JobLookup, limits: Vali
       )
       const names = s.models.map((m, i) => m.name ?? `model${i}`)
       if (new Set(names).size !== names.length) problems.push({ path: '/spec/models', message: 'model names must be unique' })
+      problems.push(...evaluateNameProblems(s, names))
       s.judges.forEach((j, i) => {
         if (j.kind === 'arm')
           needed.push({
@@ -184,6 +185,10 @@ export async function validateJob(body: JobCreate, jobs: JobLookup, limits: Vali
     const job = await jobs.get(n.id)
     if (!job) {
       problems.push({ path: n.path, message: `no job ${n.id}` })
+      continue
+    }
+    if (job.deletedAt) {
+      problems.push({ path: n.path, message: `job ${n.id} was deleted${job.deletedBy ? ` by ${job.deletedBy}` : ''} at ${job.deletedAt}; its outputs are gone` })
       continue
     }
     if (!n.kinds.includes(job.kind as JobKind)) {
@@ -331,4 +336,26 @@ async function checkServed(body: JobCreate, limits: ValidationLimits, problems: 
   if (workers.some((w) => w.queues.includes(queue))) return
   const served = [...new Set(workers.flatMap((w) => w.queues))].sort()
   problems.push({ path: '/gpus', message: `no worker serves jobs with ${body.gpus} GPU(s) (queue ${queue}); the registered workers serve ${served.join(', ')}` })
+}
+
+/**
+ * Names in matchEntropy and comparisons must be evaluated models and budgets (Python checks the
+ * same before it runs: python/fsdfm/config.py `_check_evaluate_names`); caught here, the
+ * submission is a 400 instead of a job that fails after loading its models.
+ */
+function evaluateNameProblems(s: EvaluateSpec, names: string[]): FieldProblem[] {
+  const problems: FieldProblem[] = []
+  const m = s.matchEntropy
+  if (m) {
+    for (const key of ['model', 'target'] as const)
+      if (!names.includes(m[key])) problems.push({ path: `/spec/matchEntropy/${key}`, message: `"${m[key]}" is not one of the evaluated models (${names.join(', ')})` })
+    if (!s.stepBudgets.includes(m.targetSteps)) problems.push({ path: '/spec/matchEntropy/targetSteps', message: `${m.targetSteps} is not one of stepBudgets (${s.stepBudgets.join(', ')})` })
+  }
+  const evaluated = new Set(names.flatMap((n) => s.stepBudgets.map((b) => `${n}@${b}`)))
+  if (m) for (const b of m.budgets) evaluated.add(`${m.model}~matched@${b}`)
+  ;(s.comparisons ?? []).forEach((pair, i) => {
+    for (const side of ['a', 'b'] as const)
+      if (!evaluated.has(pair[side])) problems.push({ path: `/spec/comparisons/${i}/${side}`, message: `"${pair[side]}" is not an evaluated model@steps` })
+  })
+  return problems
 }

@@ -2,6 +2,7 @@
 // the queue payloads, the worker and the tests. Defaults follow ../shared/docs/method.md,
 // scaled down where the paper's value would not run on a CPU (noted beside each).
 import { Type, type Static, type TSchema, type TUnion } from 'typebox'
+import { SOLVER_NAMES } from './solvers.ts'
 
 /** A string enum, typed as the union of its values (TypeBox unions over mapped arrays lose the literal types). */
 export const StringEnum = <const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) =>
@@ -16,8 +17,7 @@ export type JobState = (typeof JOB_STATES)[number]
 export const JobStateSchema = StringEnum(JOB_STATES)
 export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
 
-export const SOLVER_NAMES = ['cumulative_scalar', 'dfm_euler', 'mixture_euler'] as const
-export type SolverName = (typeof SOLVER_NAMES)[number]
+export { SOLVER_NAMES, type SolverName } from './solvers.ts'
 
 const JobId = Type.String({ format: 'uuid', description: 'Id of a finished job whose output this job uses' })
 
@@ -104,6 +104,9 @@ const Optim = {
   checkpointEvery: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 100, description: 'Write a checkpoint every this many steps (and at the end)' }),
   logEvery: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 10, description: 'Record metrics every this many steps' }),
   seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0, description: 'Seed of initialisation, data order and noise' }),
+  beta1: Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'AdamW beta1' }),
+  beta2: Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0.95, description: 'AdamW beta2' }),
+  adamEps: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 1e-8, description: 'AdamW epsilon' }),
   compile: CompileOption,
 }
 
@@ -119,6 +122,7 @@ export const PretrainSpec = Type.Object(
     schedulerExponent: Type.Number({ exclusiveMinimum: 0, default: 1, description: 'kappa(t) = t^n' }),
     loss: Type.Union([Type.Literal('cross_entropy'), Type.Literal('generalized_kl')], { default: 'cross_entropy' }),
     emaDecay: Type.Number({ minimum: 0, maximum: 1, default: 0.999, description: 'EMA decay of the weights' }),
+    timeEps: Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 1e-3, description: 'Training times t are drawn from [0, 1 - timeEps): keeps the loss weight at t near 1 finite' }),
     ...Optim,
   },
   { additionalProperties: false },
@@ -143,6 +147,7 @@ export const DistillSpec = Type.Object(
     ),
     gridPowers: Type.Integer({ minimum: 1, maximum: 16, default: 10, description: 'Step-size grid {2^0 .. 2^-gridPowers} (paper: 10)' }),
     emaDecay: Type.Number({ minimum: 0, maximum: 1, default: 0.9995, description: 'EMA of the student that serves as shortcut teacher (paper: 0.9995)' }),
+    timeEps: Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Trained pairs keep t + h <= 1 - timeEps; 0 is the method’s grid, which includes every sampler’s final step (t = 1 - h, h)' }),
     ...Optim,
     lr: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 1e-4, description: 'Peak learning rate (paper: 1e-5 at 0.17B)' }),
   },
@@ -192,18 +197,31 @@ export const SampleSpec = Type.Object(
  * branch the tag names, and reports that branch's errors instead of every branch's.
  */
 export function Discriminated<U extends TUnion>(tag: string, union: U, options: Record<string, unknown> = {}) {
-  return Type.Unsafe<Static<U>>({ type: 'object', oneOf: union.anyOf, discriminator: { propertyName: tag }, required: [tag], ...options })
+  const schema = Type.Unsafe<Static<U>>({ type: 'object', oneOf: union.anyOf, discriminator: { propertyName: tag }, required: [tag], ...options })
+  return schema as typeof schema & { oneOf: U['anyOf'] }
 }
+
+export const NgramJudgeSpec = Type.Object(
+  {
+    kind: Type.Literal('ngram'),
+    order: Type.Integer({ minimum: 1, maximum: 5, default: 3 }),
+    smoothing: Type.Union([Type.Literal('kn'), Type.Literal('addk')], { default: 'kn', description: 'kn: interpolated Kneser-Ney; addk: add-k' }),
+  },
+  { additionalProperties: false },
+)
 
 export const JudgeSpec = Discriminated(
   'kind',
   Type.Union([
-    Type.Object({ kind: Type.Literal('ngram'), order: Type.Integer({ minimum: 1, maximum: 5, default: 3 }) }, { additionalProperties: false }),
+    NgramJudgeSpec,
     Type.Object({ kind: Type.Literal('arm'), jobId: Type.String({ format: 'uuid', description: 'A finished pretrain job of modelType arm' }) }, { additionalProperties: false }),
     Type.Object({ kind: Type.Literal('hf'), path: Type.String({ minLength: 1, maxLength: 4096, description: 'Local Hugging Face causal-LM directory under FSDFM_INPUT_ROOT' }) }, { additionalProperties: false }),
   ]),
   { description: 'Who scores the generated text' },
 )
+
+/** The step budgets an evaluation samples at unless told otherwise. */
+export const DEFAULT_STEP_BUDGETS = [1, 2, 4, 8, 16, 32, 64]
 
 export const EvaluateSpec = Type.Object(
   {
@@ -216,7 +234,7 @@ export const EvaluateSpec = Type.Object(
       { minItems: 1, maxItems: 16, description: 'Finished pretrain/distill jobs to evaluate' },
     ),
     judges: Type.Array(JudgeSpec, { minItems: 1, maxItems: 4, default: [{ kind: 'ngram', order: 3 }] }),
-    stepBudgets: Type.Array(Type.Integer({ minimum: 1, maximum: 4096 }), { minItems: 1, maxItems: 16, default: [1, 2, 4, 8, 16, 32, 64] }),
+    stepBudgets: Type.Array(Type.Integer({ minimum: 1, maximum: 4096 }), { minItems: 1, maxItems: 16, default: DEFAULT_STEP_BUDGETS }),
     solver: SamplingParams.solver,
     temperature: SamplingParams.temperature,
     samples: Type.Integer({ minimum: 1, maximum: 10_000, default: 8, description: 'Generated samples per budget and model' }),
@@ -227,6 +245,7 @@ export const EvaluateSpec = Type.Object(
     compile: CompileOption,
     infill: Type.Boolean({ default: true, description: 'Report infilling accuracy on validation data' }),
     infillFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5, description: 'Share of tokens kept fixed in the infilling test' }),
+    infillSteps: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096, description: 'Sampling steps of the infilling test (default: the largest step budget up to 64)' })),
     seed: Type.Integer({ minimum: 0, maximum: 4294967295, default: 0 }),
     comparisons: Type.Optional(
       Type.Array(
@@ -265,7 +284,13 @@ export const EvaluateSpec = Type.Object(
   { additionalProperties: false },
 )
 
+/** A project's name: lower-case letters, digits, - and _. */
+export const ProjectName = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'A project: lower-case letters, digits, - and _ (at most 63)' })
+
 const Common = {
+  project: Type.Optional(
+    Type.Unsafe<string>({ ...ProjectName, description: 'The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there' }),
+  ),
   priority: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Lower runs first: 1 is the most urgent' }),
   gpus: Type.Integer({ minimum: 0, maximum: 64, default: 0, description: 'GPUs the job needs; 0 runs on a CPU worker' }),
   tags: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32, default: [] }),

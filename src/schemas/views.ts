@@ -2,6 +2,7 @@
 // document), the CLI and the tests.
 import { Type, type Static } from 'typebox'
 import { JobCreate, JobKindSchema, JobStateSchema } from './jobs.ts'
+import { EvaluateReport, JobResult } from './results.ts'
 
 const Timestamp = Type.String({ format: 'date-time' })
 const FreeObject = Type.Object({}, { additionalProperties: true })
@@ -32,6 +33,10 @@ export const JobError = Type.Object(
 export const JobView = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
+    project: Type.String({ description: 'The project it belongs to' }),
+    createdBy: Nullable(Type.String({ description: 'Who submitted it (a token’s subject)' })),
+    deletedAt: Nullable(Type.String({ format: 'date-time', description: 'Set on a deleted job: the row stays as a tombstone, its outputs are gone' })),
+    deletedBy: Nullable(Type.String()),
     kind: JobKindSchema,
     state: JobStateSchema,
     name: Nullable(Type.String()),
@@ -43,7 +48,8 @@ export const JobView = Type.Object(
     worker: Nullable(Type.String()),
     device: Nullable(Type.String()),
     progress: Nullable(Progress),
-    result: Nullable(FreeObject),
+    // Typed loosely here (the store's JSON); the document and the generated clients get the shapes by kind.
+    result: Type.Unsafe<Record<string, unknown> | null>(Nullable(JobResult)),
     error: Nullable(JobError),
     parentId: Nullable(Type.String()),
     sweepId: Nullable(Type.String()),
@@ -67,6 +73,8 @@ export const JobList = Type.Object({
 
 export const JobListQuery = Type.Object(
   {
+    project: Type.Optional(Type.String({ description: 'Only this project’s jobs (of those the caller can see)' })),
+    includeDeleted: Type.Boolean({ default: false, description: 'Also list deleted jobs (tombstones)' }),
     kind: Type.Optional(JobKindSchema),
     state: Type.Optional(JobStateSchema),
     tag: Type.Optional(Type.String()),
@@ -93,7 +101,11 @@ export const MetricSeries = Type.Object({
   name: Type.String(),
   points: Type.Array(Type.Object({ step: Type.Number(), value: Type.Union([Type.Number(), Type.Null()], { description: 'null where the stored value is NaN or ±Infinity (a diverged loss), which JSON cannot carry' }) })),
 })
-export const MetricsView = Type.Object({ jobId: Type.String(), series: Type.Array(MetricSeries) })
+export const MetricsView = Type.Object({
+  jobId: Type.String(),
+  names: Type.Array(Type.String(), { description: 'Every metric name the job has logged (whatever `name` selects), e.g. train/loss, train/lr' }),
+  series: Type.Array(MetricSeries),
+})
 
 export const ArtifactView = Type.Object({
   name: Type.String(),
@@ -112,3 +124,29 @@ export const SolverView = Type.Object({
 })
 
 export const JobCreateBody = JobCreate
+
+export const ReportView = Type.Object({ report: EvaluateReport, table: Type.String({ description: 'The report as a plain-text table' }) })
+
+export const LogsQuery = Type.Object(
+  {
+    follow: Type.Boolean({ default: false, description: 'Keep the answer open and send new lines as the job logs them, until it ends' }),
+    tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Only the last N lines logged so far' })),
+  },
+  { additionalProperties: false },
+)
+
+export const WorkerView = Type.Object(
+  {
+    name: Type.String(),
+    host: Type.String(),
+    queues: Type.Array(Type.String(), { description: 'Queues it takes jobs from: data, cpu, gpuN' }),
+    gpus: Type.Integer(),
+    memoryBytes: Nullable(Type.Number({ description: 'Memory of one device it runs jobs on (a GPU, or the host’s RAM)' })),
+    live: Type.Boolean({ description: 'Heard from within the last 30 s and not stopped' }),
+    startedAt: Timestamp,
+    heartbeatAt: Timestamp,
+    stoppedAt: Nullable(Timestamp),
+  },
+  { $id: 'Worker' },
+)
+export const WorkerList = Type.Object({ items: Type.Array(WorkerView) })

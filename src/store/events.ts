@@ -7,12 +7,13 @@ import { JOB_EVENT_TYPES, type JobEvent, type JobEventType } from './types.ts'
 interface EventRow {
   id: number
   job_id: string
+  project: string | null
   type: JobEventType
   data: unknown
   created_at: Date
 }
 
-const toEvent = (r: EventRow): JobEvent => ({ id: r.id, jobId: r.job_id, type: r.type, data: r.data, createdAt: iso(r.created_at) })
+const toEvent = (r: EventRow): JobEvent => ({ id: r.id, jobId: r.job_id, project: r.project ?? 'default', type: r.type, data: r.data, createdAt: iso(r.created_at) })
 
 /**
  * Appends one event inside db's transaction (or a new one). A bigserial id is drawn when a
@@ -26,7 +27,8 @@ export async function appendEvent(db: Db, jobId: string, type: JobEventType, dat
   return db.tx(async (t) => {
     await t.query(`select pg_advisory_xact_lock(hashtext('fsdfm.job_events.' || current_schema()))`)
     const { rows } = await t.query<EventRow>(
-      'insert into job_events (job_id, type, data) values ($1, $2, $3::jsonb) returning *',
+      // The job's project rides along, so streams can be filtered by who may see them.
+      'insert into job_events (job_id, project, type, data) values ($1, (select project from jobs where id = $1), $2, $3::jsonb) returning *',
       [jobId, type, jsonParam(data)],
     )
     return toEvent(rows[0])
@@ -35,6 +37,8 @@ export async function appendEvent(db: Db, jobId: string, type: JobEventType, dat
 
 export interface EventsSinceOptions {
   jobId?: string
+  /** Only events of jobs in these projects (all when absent). */
+  projects?: string[]
   /** Default 100, at most 1,000. */
   limit?: number
 }
@@ -63,6 +67,10 @@ export class EventsRepo {
       if (!isUuid(opts.jobId)) return []
       params.push(opts.jobId)
       where += ` and job_id = $${params.length}`
+    }
+    if (opts.projects !== undefined) {
+      params.push(opts.projects)
+      where += ` and project = any($${params.length}::text[])`
     }
     const { rows } = await this.db.query<EventRow>(`select * from job_events where ${where} order by id limit $2`, params)
     return rows.map(toEvent)

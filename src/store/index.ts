@@ -6,6 +6,8 @@ import { JobsRepo } from './jobs.ts'
 import { MetricsRepo } from './metrics.ts'
 import { migrate } from './migrations.ts'
 import { OutboxRepo } from './outbox.ts'
+import { ProjectsRepo } from './projects.ts'
+import { TokensRepo } from './tokens.ts'
 import { SweepsRepo } from './sweeps.ts'
 import { UploadsRepo } from './uploads.ts'
 import { WorkersRepo } from './workers.ts'
@@ -20,6 +22,8 @@ export interface Store {
   outbox: OutboxRepo
   workers: WorkersRepo
   uploads: UploadsRepo
+  tokens: TokensRepo
+  projects: ProjectsRepo
   close(): Promise<void>
 }
 
@@ -49,6 +53,8 @@ export function storeOf(db: Db): Store {
     outbox: new OutboxRepo(db),
     workers: new WorkersRepo(db),
     uploads: new UploadsRepo(db),
+    tokens: new TokensRepo(db),
+    projects: new ProjectsRepo(db),
     close: () => db.close(),
   }
 }
@@ -62,6 +68,8 @@ export { ArtifactsRepo, hashArtifact, hashFile, type ArtifactInput, type HashedA
 export { OutboxRepo, addToOutbox, type Dispatchable } from './outbox.ts'
 export { WorkersRepo, type WorkerRecord, type WorkerRegistration } from './workers.ts'
 export { UploadsRepo, type Upload } from './uploads.ts'
+export { TokensRepo, hashToken, newToken, ROLES, type Grant, type Role, type TokenRecord } from './tokens.ts'
+export { ProjectsRepo, type Project } from './projects.ts'
 export { assertFence, fenced } from './fence.ts'
 export { SweepsRepo, type SweepInsert, type TrialUpsert } from './sweeps.ts'
 export * from './types.ts'

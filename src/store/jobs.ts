@@ -11,6 +11,10 @@ import type { Job, JobError, JobInsert, JobListQuery, JobPatch, JobState, JsonOb
 
 interface JobRow {
   id: string
+  project: string
+  created_by: string | null
+  deleted_at: Date | null
+  deleted_by: string | null
   kind: Job['kind']
   state: JobState
   name: string | null
@@ -39,6 +43,10 @@ interface JobRow {
 export function toJob(r: JobRow): Job {
   const job: Omit<Job, 'kind' | 'spec'> & { kind: Job['kind']; spec: JsonObject } = {
     id: r.id,
+    project: r.project,
+    createdBy: r.created_by,
+    deletedAt: isoOrNull(r.deleted_at),
+    deletedBy: r.deleted_by,
     kind: r.kind,
     state: r.state,
     name: r.name,
@@ -102,8 +110,8 @@ export class JobsRepo {
     const state = row.state ?? 'queued'
     return this.db.tx(async (t) => {
       const { rows } = await t.query<JobRow>(
-        `insert into jobs (id, kind, state, name, spec, priority, gpus, tags, parent_id, sweep_id)
-         values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::text[], $9, $10)
+        `insert into jobs (id, kind, state, name, spec, priority, gpus, tags, parent_id, sweep_id, project, created_by)
+         values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::text[], $9, $10, $11, $12)
          returning *`,
         [
           row.id ?? randomUUID(),
@@ -116,10 +124,12 @@ export class JobsRepo {
           row.tags ?? [],
           row.parentId ?? null,
           row.sweepId ?? null,
+          row.project ?? 'default',
+          row.createdBy ?? null,
         ],
       )
       const job = toJob(rows[0])
-      await appendEvent(t, job.id, 'state', { from: null, to: state, attempt: job.attempt })
+      await appendEvent(t, job.id, 'state', { from: null, to: state, attempt: job.attempt, ...(job.createdBy ? { by: job.createdBy } : {}) })
       return job
     })
   }
@@ -140,6 +150,8 @@ export class JobsRepo {
       params.push(v)
       return `$${params.length}`
     }
+    if (q.projects !== undefined) where.push(`project = any(${bind(q.projects)}::text[])`)
+    if (!q.includeDeleted) where.push('deleted_at is null')
     if (q.kind !== undefined) where.push(`kind = ${bind(q.kind)}`)
     if (q.state !== undefined) where.push(`state = any(${bind(Array.isArray(q.state) ? q.state : [q.state])}::text[])`)
     if (q.tag !== undefined) where.push(`tags @> ${bind(Array.isArray(q.tag) ? q.tag : [q.tag])}::text[]`)
@@ -210,6 +222,7 @@ export class JobsRepo {
       const job = toJob(rows[0])
       const data: Record<string, unknown> = { from: rows[0].prev_state, to, attempt: job.attempt }
       if (patch.error) data.error = patch.error
+      if (patch.by) data.by = patch.by
       await appendEvent(t, id, 'state', data)
       return job
     })
@@ -249,7 +262,7 @@ export class JobsRepo {
     if (seen.state !== 'queued' && seen.state !== 'running') return null
     return this.db.tx(async (t) => {
       const { rows } = await t.query<JobRow>(
-        `update jobs set state = 'running', attempt = attempt + 1, fence = fence + 1, worker = $3, device = $4,
+        `update jobs set state = 'running', attempt = attempt + 1, fence = fence + 1, worker = $3, device = $4, dispatched = false,
            heartbeat_at = now(), started_at = coalesce(started_at, now()), error = null, updated_at = now()
          where id = $1 and fence = $2 and (state = 'queued'
            or (state = 'running' and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => $5::float8 / 1000))))
@@ -292,7 +305,7 @@ export class JobsRepo {
            attempt = case when prev.cancel_requested then jobs.attempt else greatest(jobs.attempt - 1, 0) end,
            finished_at = case when prev.cancel_requested then now() else null end,
            worker = case when prev.cancel_requested then jobs.worker else null end,
-           heartbeat_at = null, updated_at = now()
+           heartbeat_at = null, dispatched = false, updated_at = now()
          from prev where jobs.id = prev.id
          returning jobs.*, prev.state as prev_state`,
         [id, fence],
@@ -302,6 +315,20 @@ export class JobsRepo {
       if (job.state === 'queued') await addToOutbox(t, id)
       await appendEvent(t, id, 'state', { from: rows[0].prev_state, to: job.state, attempt: job.attempt, reason })
       return job
+    })
+  }
+
+  /** Marks the job deleted (a tombstone: the row stays, lists leave it out). Null when missing or already deleted. */
+  async markDeleted(id: string, by: string | null): Promise<Job | null> {
+    if (!isUuid(id)) return null
+    return this.db.tx(async (t) => {
+      const { rows } = await t.query<JobRow>(
+        `update jobs set deleted_at = now(), deleted_by = $2, updated_at = now() where id = $1 and deleted_at is null returning *`,
+        [id, by],
+      )
+      if (!rows.length) return null
+      await appendEvent(t, id, 'state', { from: rows[0].state, to: rows[0].state, deleted: true, ...(by ? { by } : {}) })
+      return toJob(rows[0])
     })
   }
 

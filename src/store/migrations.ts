@@ -132,6 +132,57 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'projects, tokens, idempotency keys, owners and tombstones',
+    statements: [
+      `create table projects (
+        name text primary key,
+        max_queued integer,
+        max_running_gpu integer,
+        gpu_share integer not null default 4,
+        created_at timestamptz(3) not null default now()
+      )`,
+      `insert into projects (name) values ('default') on conflict do nothing`,
+      // Bearer tokens: only a hash is stored; the prefix identifies one in listings.
+      `create table tokens (
+        id uuid primary key,
+        name text not null,
+        prefix text not null,
+        hash text not null unique,
+        subject text not null,
+        superuser boolean not null default false,
+        grants jsonb not null default '[]',
+        stream_only boolean not null default false,
+        created_by text,
+        created_at timestamptz(3) not null default now(),
+        expires_at timestamptz(3),
+        revoked_at timestamptz(3),
+        last_used_at timestamptz(3)
+      )`,
+      `create table idempotency_keys (
+        scope text not null,
+        route text not null,
+        key text not null,
+        body_hash text not null,
+        resource jsonb not null,
+        created_at timestamptz(3) not null default now(),
+        primary key (scope, route, key)
+      )`,
+      `alter table jobs add column project text not null default 'default'`,
+      `alter table jobs add column created_by text`,
+      `alter table jobs add column deleted_at timestamptz(3)`,
+      `alter table jobs add column deleted_by text`,
+      // In its BullMQ queue now (fair share keeps a window of each project's jobs there).
+      `alter table jobs add column dispatched boolean not null default false`,
+      `create index jobs_project_idx on jobs (project, state)`,
+      `alter table sweeps add column project text not null default 'default'`,
+      `alter table sweeps add column created_by text`,
+      `alter table uploads add column project text not null default 'default'`,
+      `alter table job_events add column project text`,
+      `update job_events e set project = j.project from jobs j where j.id = e.job_id`,
+    ],
+  },
 ]
 
 /**

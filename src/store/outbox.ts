@@ -34,6 +34,26 @@ interface Row {
 }
 
 const READY = `(j.parent_id is null or exists (select 1 from jobs p where p.id = j.parent_id and p.state = 'succeeded'))`
+/** The BullMQ queue of a job row (queue/index.ts queueFor, in SQL). */
+const QUEUE = (t: string) => `(case when ${t}.kind = 'dataset' then 'data' when ${t}.gpus > 0 then 'gpu' || ${t}.gpus else 'cpu' end)`
+
+/** A ready job not yet on its queue, with what fair share needs to know about its project there. */
+export interface Candidate {
+  jobId: string
+  kind: JobKind
+  gpus: number
+  priority: number
+  project: string
+  queue: string
+  /** Its place among the project's candidates for this queue (1 = next). */
+  rank: number
+  /** The project's jobs on this queue waiting in BullMQ with this priority or a better one, and running, now. */
+  waiting: number
+  /** All the project's jobs on this queue waiting in BullMQ (for its running-GPU quota). */
+  waitingAll: number
+  running: number
+  maxRunningGpu: number | null
+}
 const toDispatchable = (r: Row): Dispatchable => ({
   seq: r.seq,
   jobId: r.job_id,
@@ -74,20 +94,60 @@ export class OutboxRepo {
   }
 
   /**
-   * For the reconciler: every job that should be on a queue now. Queued jobs whose predecessor
-   * succeeded (or that have none), and held jobs whose holder has been silent for staleMs (its
-   * worker died; the queue may have lost the job with Redis).
+   * For the reconciler: every job that should be on a queue now. Queued jobs the dispatcher put
+   * there (fair share admits the rest in turn), and held jobs whose holder has been silent for
+   * staleMs (its worker died; the queue may have lost the job with Redis).
    */
   async shouldBeQueued(staleMs: number, afterId: string | null, limit: number): Promise<Dispatchable[]> {
     const { rows } = await this.db.query<Row>(
       `select 0 as seq, j.id as job_id, j.kind, j.state, j.gpus, j.priority, j.heartbeat_at, true as ready from jobs j
-       where ((j.state = 'queued' and ${READY})
+       where ((j.state = 'queued' and j.dispatched and ${READY})
           or (j.state in ('running', 'cancelling') and (j.heartbeat_at is null or j.heartbeat_at < now() - make_interval(secs => $1::float8 / 1000))))
          and ($2::uuid is null or j.id > $2::uuid)
        order by j.id limit $3`,
       [staleMs, afterId, limit],
     )
     return rows.map(toDispatchable)
+  }
+
+  /**
+   * Ready queued jobs not on their queue yet, the first `perProject` of each project and queue
+   * (by priority, then age), with the project's waiting and running counts on that queue.
+   */
+  async candidates(perProject: number): Promise<Candidate[]> {
+    const { rows } = await this.db.query<{
+      id: string; kind: JobKind; gpus: number; priority: number; project: string; queue: string; rank: number; waiting: number; waiting_all: number; running: number; max_running_gpu: number | null
+    }>(
+      `with live as (
+         select project, ${QUEUE('x')} as queue,
+                count(*) filter (where x.state = 'queued' and x.dispatched)::int as waiting_all,
+                count(*) filter (where x.state in ('running', 'cancelling'))::int as running
+         from jobs x where x.state in ('queued', 'running', 'cancelling') and x.deleted_at is null group by 1, 2
+       ), ready as (
+         select j.id, j.kind, j.gpus, j.priority, j.project, ${QUEUE('j')} as queue,
+                row_number() over (partition by j.project, ${QUEUE('j')} order by j.priority, j.created_at, j.id)::int as rank
+         from jobs j where j.state = 'queued' and not j.dispatched and j.deleted_at is null and ${READY}
+       )
+       select r.*, coalesce(l.running, 0) as running, coalesce(l.waiting_all, 0) as waiting_all, p.max_running_gpu,
+              -- Only the project's waiting jobs as urgent as this one or more fill its window:
+              -- a high-priority job is not held back by the project's own backlog.
+              (select count(*)::int from jobs w
+                where w.project = r.project and ${QUEUE('w')} = r.queue and w.state = 'queued' and w.dispatched
+                  and w.deleted_at is null and w.priority <= r.priority) as waiting
+       from ready r left join live l on l.project = r.project and l.queue = r.queue left join projects p on p.name = r.project
+       where r.rank <= $1 order by r.priority, r.rank`,
+      [perProject],
+    )
+    return rows.map((r) => ({
+      jobId: r.id, kind: r.kind, gpus: r.gpus, priority: r.priority, project: r.project, queue: r.queue,
+      rank: r.rank, waiting: r.waiting, waitingAll: r.waiting_all, running: r.running, maxRunningGpu: r.max_running_gpu,
+    }))
+  }
+
+  /** The job is on its queue now (false: it left `queued` meanwhile). */
+  async markDispatched(jobId: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(`update jobs set dispatched = true where id = $1 and state = 'queued'`, [jobId])
+    return rowCount > 0
   }
 
   /** Queued jobs whose predecessor ended without success: they can never run. */

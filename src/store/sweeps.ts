@@ -7,7 +7,9 @@ import type { JsonObject, Sweep, SweepTrial } from './types.ts'
 
 interface SweepRow {
   id: string
-  spec: JsonObject
+  project: string
+  created_by: string | null
+  spec: unknown
   state: string
   result: JsonObject | null
   created_at: Date
@@ -25,9 +27,12 @@ interface TrialRow {
   updated_at: Date
 }
 
-const toSweep = (r: SweepRow): Sweep => ({
+// The spec column holds what create() was given: S is the caller's word for its type.
+const toSweep = <S>(r: SweepRow): Sweep<S> => ({
   id: r.id,
-  spec: r.spec,
+  project: r.project,
+  createdBy: r.created_by,
+  spec: r.spec as S,
   state: r.state,
   result: r.result,
   createdAt: iso(r.created_at),
@@ -45,9 +50,11 @@ const toTrial = (r: TrialRow): SweepTrial => ({
   updatedAt: iso(r.updated_at),
 })
 
-export interface SweepInsert {
+export interface SweepInsert<S = JsonObject> {
   id?: string
-  spec: JsonObject
+  project?: string
+  createdBy?: string | null
+  spec: S
   /** Default: 'running'. */
   state?: string
 }
@@ -64,29 +71,29 @@ export interface TrialUpsert {
 export class SweepsRepo {
   constructor(private readonly db: Db) {}
 
-  async create(s: SweepInsert): Promise<Sweep> {
+  async create<S = JsonObject>(s: SweepInsert<S>): Promise<Sweep<S>> {
     const { rows } = await this.db.query<SweepRow>(
-      'insert into sweeps (id, spec, state) values ($1, $2::jsonb, $3) returning *',
-      [s.id ?? randomUUID(), jsonParam(s.spec), s.state ?? 'running'],
+      'insert into sweeps (id, spec, state, project, created_by) values ($1, $2::jsonb, $3, $4, $5) returning *',
+      [s.id ?? randomUUID(), jsonParam(s.spec), s.state ?? 'running', s.project ?? 'default', s.createdBy ?? null],
     )
-    return toSweep(rows[0])
+    return toSweep<S>(rows[0])
   }
 
-  async get(id: string): Promise<Sweep | null> {
+  async get<S = JsonObject>(id: string): Promise<Sweep<S> | null> {
     if (!isUuid(id)) return null
     const { rows } = await this.db.query<SweepRow>('select * from sweeps where id = $1', [id])
-    return rows.length ? toSweep(rows[0]) : null
+    return rows.length ? toSweep<S>(rows[0]) : null
   }
 
   /** Sets the state (and the result when given); null when the sweep is missing. */
-  async setState(id: string, state: string, result?: JsonObject | null): Promise<Sweep | null> {
+  async setState<S = JsonObject>(id: string, state: string, result?: JsonObject | null): Promise<Sweep<S> | null> {
     if (!isUuid(id)) return null
     const { rows } = await this.db.query<SweepRow>(
       `update sweeps set state = $2, result = case when $3 then $4::jsonb else result end, updated_at = now()
        where id = $1 returning *`,
       [id, state, result !== undefined, jsonParam(result)],
     )
-    return rows.length ? toSweep(rows[0]) : null
+    return rows.length ? toSweep<S>(rows[0]) : null
   }
 
   /** Inserts or replaces trial `trialIndex`; omitted optional fields keep their stored value. */
@@ -119,24 +126,25 @@ export class SweepsRepo {
   }
 
   /** Newest first. */
-  async list(q: { state?: string; limit?: number } = {}): Promise<Sweep[]> {
+  async list<S = JsonObject>(q: { state?: string; limit?: number; projects?: string[] } = {}): Promise<Sweep<S>[]> {
     const limit = Math.min(Math.max(Math.trunc(q.limit ?? 50), 1), 500)
     const { rows } = await this.db.query<SweepRow>(
-      `select * from sweeps where ($1::text is null or state = $1) order by created_at desc, id desc limit $2`,
-      [q.state ?? null, limit],
+      `select * from sweeps where ($1::text is null or state = $1) and ($3::text[] is null or project = any($3::text[]))
+       order by created_at desc, id desc limit $2`,
+      [q.state ?? null, limit, q.projects ?? null],
     )
-    return rows.map(toSweep)
+    return rows.map((r) => toSweep<S>(r))
   }
 
   /** Compare-and-set of the state: null when the sweep is missing or not in one of `from`. */
-  async transition(id: string, from: readonly string[], to: string, result?: JsonObject | null): Promise<Sweep | null> {
+  async transition<S = JsonObject>(id: string, from: readonly string[], to: string, result?: JsonObject | null): Promise<Sweep<S> | null> {
     if (!isUuid(id)) return null
     const { rows } = await this.db.query<SweepRow>(
       `update sweeps set state = $3, result = case when $4 then $5::jsonb else result end, updated_at = now()
        where id = $1 and state = any($2::text[]) returning *`,
       [id, [...from], to, result !== undefined, jsonParam(result)],
     )
-    return rows.length ? toSweep(rows[0]) : null
+    return rows.length ? toSweep<S>(rows[0]) : null
   }
 
   /** Inserts trial `trialIndex` unless it exists; null when it already did (another process created it). */

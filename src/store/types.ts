@@ -17,6 +17,13 @@ export interface JobError {
 /** Everything a job row holds but its kind and spec. */
 export interface JobBase {
   id: string
+  /** The project the job belongs to (who may see and change it). */
+  project: string
+  /** Who submitted it (a token's subject), null for jobs from before identities. */
+  createdBy: string | null
+  /** Set when the job was deleted: the row stays as a tombstone, its outputs are gone. */
+  deletedAt: string | null
+  deletedBy: string | null
   state: JobState
   name: string | null
   priority: number
@@ -63,6 +70,9 @@ export interface JobInsert {
   tags?: string[]
   parentId?: string | null
   sweepId?: string | null
+  /** Default: 'default'. */
+  project?: string
+  createdBy?: string | null
 }
 
 /** Fields a state transition may set; undefined leaves a column as it is, null clears it. */
@@ -78,11 +88,17 @@ export interface JobPatch {
   finishedAt?: string | Date | null
   /** Added to attempt (true = 1). */
   attemptIncrement?: number | boolean
+  /** Who caused the change (a token's subject), recorded in its state event. */
+  by?: string | null
 }
 
 export type JobSort = 'created_at' | '-created_at'
 
 export interface JobListQuery {
+  /** Only jobs of these projects (all when absent). */
+  projects?: string[]
+  /** Include deleted jobs (tombstones). Default: false. */
+  includeDeleted?: boolean
   kind?: JobKind
   state?: JobState | JobState[]
   /** Jobs carrying this tag (or all of these tags). */
@@ -114,6 +130,8 @@ export interface JobEvent {
   /** Strictly increasing in commit order: the SSE Last-Event-ID. */
   id: number
   jobId: string
+  /** The job's project (who may see the event). */
+  project: string
   type: JobEventType
   data: unknown
   createdAt: string
@@ -151,9 +169,12 @@ export interface Artifact {
   createdAt: string
 }
 
-export interface Sweep {
+/** A sweep row; S is the type its spec was written with (the sweeps module's StoredSweepSpec). */
+export interface Sweep<S = JsonObject> {
   id: string
-  spec: JsonObject
+  project: string
+  createdBy: string | null
+  spec: S
   state: string
   result: JsonObject | null
   createdAt: string

@@ -6,27 +6,33 @@ import { iso, isUuid } from './sql.ts'
 
 export interface Upload {
   id: string
+  project: string
   size: number
   sha256: string
   createdAt: string
 }
 
+interface Row {
+  id: string
+  project: string
+  size: number
+  sha256: string
+  created_at: Date
+}
+
+const toUpload = (r: Row): Upload => ({ id: r.id, project: r.project, size: r.size, sha256: r.sha256, createdAt: iso(r.created_at) })
+
 export class UploadsRepo {
   constructor(private readonly db: Db) {}
 
-  async create(u: { id: string; size: number; sha256: string }): Promise<Upload> {
-    const { rows } = await this.db.query<{ id: string; size: number; sha256: string; created_at: Date }>(
-      'insert into uploads (id, size, sha256) values ($1, $2, $3) returning *',
-      [u.id, u.size, u.sha256],
-    )
-    const r = rows[0]
-    return { id: r.id, size: r.size, sha256: r.sha256, createdAt: iso(r.created_at) }
+  async create(u: { id: string; size: number; sha256: string; project?: string }): Promise<Upload> {
+    const { rows } = await this.db.query<Row>('insert into uploads (id, size, sha256, project) values ($1, $2, $3, $4) returning *', [u.id, u.size, u.sha256, u.project ?? 'default'])
+    return toUpload(rows[0])
   }
 
   async get(id: string): Promise<Upload | null> {
     if (!isUuid(id)) return null
-    const { rows } = await this.db.query<{ id: string; size: number; sha256: string; created_at: Date }>('select * from uploads where id = $1', [id])
-    const r = rows[0]
-    return r ? { id: r.id, size: r.size, sha256: r.sha256, createdAt: iso(r.created_at) } : null
+    const { rows } = await this.db.query<Row>('select * from uploads where id = $1', [id])
+    return rows.length ? toUpload(rows[0]) : null
   }
 }

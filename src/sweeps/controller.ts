@@ -65,9 +65,9 @@ export class SweepController {
 
   private async step(sweepId: string): Promise<void> {
     const { store } = this.deps
-    const sweep = await store.sweeps.get(sweepId)
+    const sweep = await store.sweeps.get<StoredSweepSpec>(sweepId)
     if (!sweep || sweep.state !== 'running') return
-    const spec = sweep.spec as unknown as StoredSweepSpec
+    const spec = sweep.spec
     const { objective, earlyStopping, maxConcurrent } = spec.request
 
     let trials = await store.sweeps.listTrials(sweepId)
@@ -94,8 +94,19 @@ export class SweepController {
       const record: TrialRecord = { ...recordOf(t), values, step: steps.length ? Math.max(...steps) : null }
       const terminal = job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled'
       if (t.state === 'pruned') {
-        // Keep what the trial logged up to the moment its job stopped.
-        if (terminal) await store.sweeps.updateTrial(sweepId, t.trialIndex, ['pruned'], { metrics: { ...record, final: true } })
+        if (job.state === 'succeeded') {
+          // The stop came too late: the job had finished its last step before it saw the cancel.
+          // A complete run is judged as one, not reported as stopped early.
+          const ended = await store.sweeps.updateTrial(sweepId, t.trialIndex, ['pruned'], {
+            state: 'succeeded',
+            metrics: { ...record, final: true, note: 'finished before the prune reached it' },
+            objective: objectiveOf(objective, job, series.get(job.id)),
+          })
+          if (ended) this.log(`sweep ${sweepId}: trial ${t.trialIndex} finished before its prune took effect`)
+        } else if (terminal) {
+          // Keep what the trial logged up to the moment its job stopped.
+          await store.sweeps.updateTrial(sweepId, t.trialIndex, ['pruned'], { metrics: { ...record, final: true } })
+        }
         continue
       }
       switch (job.state) {
@@ -127,14 +138,25 @@ export class SweepController {
         const mine = series.get(job.id) ?? []
         const others = trials.filter((o) => o.trialIndex !== t.trialIndex && o.jobId).map((o) => series.get(o.jobId!) ?? [])
         const record = recordOf(t)
+        // A trial that has already logged its last step (judged late, say after an api restart)
+        // has nothing left to save: let it finish and be judged on its result.
+        const total = 'steps' in job.spec && typeof job.spec.steps === 'number' ? job.spec.steps : null
+        if (total !== null && record.step !== null && record.step !== undefined && record.step >= total) continue
         const decision = decide(earlyStopping, mine, others, objective.mode, record.prune)
         if (decision.prune) {
           const pruned = await store.sweeps.updateTrial(sweepId, t.trialIndex, ['running'], { state: 'pruned', metrics: { ...record, prune: decision.state, note: decision.reason } })
           if (pruned) {
-            this.log(`sweep ${sweepId}: trial ${t.trialIndex} pruned: ${decision.reason}`)
-            await this.deps.jobService.cancel(job.id).catch((err) => {
-              if (!(err instanceof JobNotCancellable)) throw err
-            })
+            const stopped = await this.deps.jobService.cancel(job.id).then(
+              () => true,
+              (err) => {
+                if (!(err instanceof JobNotCancellable)) throw err
+                return false
+              },
+            )
+            // The job ended between the look and the decision (e.g. while no api process was up):
+            // it ran to the end, so it is judged as a finished trial on the next pass, not pruned.
+            if (stopped) this.log(`sweep ${sweepId}: trial ${t.trialIndex} pruned: ${decision.reason}`)
+            else await store.sweeps.updateTrial(sweepId, t.trialIndex, ['pruned'], { state: 'running', metrics: record })
           }
         } else if (JSON.stringify(decision.state) !== JSON.stringify(record.prune ?? {})) {
           await store.sweeps.updateTrial(sweepId, t.trialIndex, ['running'], { metrics: { ...record, prune: decision.state } })
@@ -169,7 +191,7 @@ export class SweepController {
   }
 
   /** Creates the trial's job (once: its id is derived from the trial) and queues it. */
-  private async launch(sweep: Sweep, spec: StoredSweepSpec, trial: SweepTrial): Promise<void> {
+  private async launch(sweep: Sweep<StoredSweepSpec>, spec: StoredSweepSpec, trial: SweepTrial): Promise<void> {
     const { store, limits } = this.deps
     const body = trialBody(sweep.id, spec, trial.trialIndex)
     const jobId = trial.jobId ?? trialJobId(sweep.id, trial.trialIndex)
@@ -181,7 +203,8 @@ export class SweepController {
         return
       }
       try {
-        await this.deps.jobService.create(body, { id: jobId, sweepId: sweep.id })
+        // Trials belong to the sweep's project and creator; the sweep's creation checked the access.
+        await this.deps.jobService.create(body, { id: jobId, sweepId: sweep.id, who: { subject: sweep.createdBy, project: sweep.project, canSee: () => true } })
       } catch (err) {
         // Created meanwhile (another api process): the same trial, the same job.
         if ((err as { code?: string }).code !== '23505') throw err

@@ -11,7 +11,7 @@
 // `validObjectives` lists what a sweep of a given base may use; anything else is refused at
 // creation, so a typo is a 400 rather than a sweep whose trials all end without an objective.
 import type { Job } from '../store/types.ts'
-import { EvaluateSpec, type JobCreate } from '../schemas/jobs.ts'
+import { DEFAULT_STEP_BUDGETS, type JobCreate } from '../schemas/jobs.ts'
 import { valueAt, type Mode, type Points } from './pruning.ts'
 import { getPath } from './space.ts'
 
@@ -24,8 +24,9 @@ export interface Objective {
 
 /**
  * Sample statistics (sample jobs only):
- *   sample/entropy  mean over samples of the Shannon entropy (bits) of the sample's token
- *                   frequencies: low when a sampler repeats itself, log2(seqLen) at most;
+ *   sample/entropy  mean over samples of the Shannon entropy (nats, like the evaluate
+ *                   report's entropy) of the sample's token frequencies: low when a sampler
+ *                   repeats itself, ln(seqLen) at most;
  *   sample/distinct distinct tokens / all tokens over all samples (distinct-1).
  */
 export const SAMPLE_STATISTICS = ['sample/entropy', 'sample/distinct'] as const
@@ -82,7 +83,7 @@ export function checkObjective(base: JobCreate, metric: string): string | null {
   return ok ? null : `unknown objective ${JSON.stringify(metric)} for a sweep of ${base.kind} jobs; valid: ${valid.join(', ')}`
 }
 
-const DEFAULT_BUDGETS = (EvaluateSpec.properties.stepBudgets as unknown as { default: number[] }).default
+const DEFAULT_BUDGETS: number[] = DEFAULT_STEP_BUDGETS
 
 /**
  * A judged objective reads one step budget: `at`, which every trial must evaluate, or the one
@@ -126,7 +127,7 @@ export function tokenEntropy(tokens: readonly number[]): number {
   let h = 0
   for (const c of counts.values()) {
     const p = c / tokens.length
-    h -= p * Math.log2(p)
+    h -= p * Math.log(p)
   }
   return h
 }

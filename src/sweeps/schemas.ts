@@ -1,7 +1,7 @@
 // Sweep requests and views: one definition for the routes (validation and OpenAPI), the
 // service, the controller and the tests.
 import { Type, type Static } from 'typebox'
-import { Discriminated, JobCreate, StringEnum } from '../schemas/jobs.ts'
+import { Discriminated, JobCreate, ProjectName, StringEnum } from '../schemas/jobs.ts'
 
 const Bounds = (description: string) => Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description })
 
@@ -30,7 +30,8 @@ export const ObjectiveSpec = Type.Object(
       minLength: 1,
       maxLength: 200,
       description:
-        'A metric series of the trial jobs (train/loss, train/lr, train/grad_norm, train/tokens_per_s; eval/<model>/genPpl), `result.<path>` for a number in the job result (e.g. result.wallSeconds), a sample statistic computed from the samples of sample jobs: sample/entropy (mean per-sample token entropy, bits), sample/distinct (distinct-1), or the judged quality of evaluate jobs at the step budget `at`: genPpl (generative perplexity of the first model under the first judge), genPpl/<judge> (e.g. genPpl/ngram3, genPpl/arm), entropy (nats). Anything else is refused, listing the valid ones',
+        'A metric series of the trial jobs (train/loss, train/lr, train/grad_norm, train/tokens_per_s; eval/<model>/genPpl), `result.<path>` for a number in the job result (e.g. result.wallSeconds), a sample statistic computed from the samples of sample jobs: sample/entropy (mean per-sample token entropy, nats), sample/distinct (distinct-1), or the judged quality of evaluate jobs at the step budget `at`: genPpl (generative perplexity of the first model under the first judge), genPpl/<judge> (e.g. genPpl/ngram3, genPpl/arm), entropy (nats). Anything else is refused, listing the valid ones',
+      examples: ['train/loss', 'genPpl', 'genPpl/ngram3', 'entropy', 'sample/entropy', 'sample/distinct', 'result.wallSeconds'],
     }),
     mode: Type.Union([Type.Literal('min'), Type.Literal('max')], { default: 'min' }),
     at: Type.Optional(
@@ -72,6 +73,7 @@ export type EarlyStoppingSpec = Static<typeof EarlyStoppingSpec>
 export const SweepCreate = Type.Object(
   {
     name: Type.Optional(Type.String({ maxLength: 200 })),
+    project: Type.Optional(Type.Unsafe<string>({ ...ProjectName, description: 'The project of the sweep and its trials. Default: the token’s only project, else `default`' })),
     base: JobCreate,
     space: Type.Record(Type.String(), ParamDomain, {
       minProperties: 1,
@@ -111,7 +113,7 @@ export const TrialView = Type.Object({
     description: 'Key metrics: last value of each series, result scalars (finalLoss, wallSeconds, cacheHit, ...), sample statistics',
   }),
   step: Nullable(Type.Integer({ description: 'Last step with a metric' })),
-  note: Nullable(Type.String({ description: 'Why a trial was pruned or failed' })),
+  note: Nullable(Type.String({ description: 'Why a trial was pruned or failed, or that it finished before a prune took effect' })),
   updatedAt: Timestamp,
 })
 export type TrialView = Static<typeof TrialView>
@@ -120,6 +122,8 @@ const Counts = Type.Object(Object.fromEntries(TRIAL_STATES.map((s) => [s, Type.I
 
 const summaryFields = {
   id: Type.String({ format: 'uuid' }),
+  project: Type.String({ description: 'The project of the sweep and its trials' }),
+  createdBy: Nullable(Type.String()),
   name: Nullable(Type.String()),
   state: StringEnum(SWEEP_STATES),
   kind: Type.String({ description: 'Kind of the trial jobs' }),

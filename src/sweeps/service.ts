@@ -3,7 +3,9 @@
 // them is the controller's part (controller.ts).
 import { createHash } from 'node:crypto'
 import { InvalidSpecError, ServiceError, type FieldProblem } from '../errors.ts'
-import { JobNotCancellable, type JobService } from '../jobs/service.ts'
+import { JobNotCancellable, replayOf, visibleJobs, type IdempotencyKey, type JobService, type Submitter } from '../jobs/service.ts'
+import { claimKey, KeyTaken } from '../store/idempotency.ts'
+import { SweepsRepo } from '../store/sweeps.ts'
 import { validateJob, type JobLookup, type ValidationLimits } from '../jobs/validate.ts'
 import type { JobCreate } from '../schemas/jobs.ts'
 import type { Store } from '../store/index.ts'
@@ -51,7 +53,7 @@ export interface TrialRecord extends JsonObject {
 }
 
 export class SweepNotCancellable extends ServiceError {
-  constructor(public readonly sweep: Sweep) {
+  constructor(public readonly sweep: { id: string; state: string }) {
     super('not_cancellable', `sweep ${sweep.id} is already ${sweep.state}`)
     this.name = 'SweepNotCancellable'
   }
@@ -102,10 +104,12 @@ function countsOf(byState: Record<string, number>, planned: number): Record<Tria
   return counts
 }
 
-function summaryOf(sweep: Sweep, byState: Record<string, number>): SweepSummary {
-  const spec = sweep.spec as unknown as StoredSweepSpec
+function summaryOf(sweep: Sweep<StoredSweepSpec>, byState: Record<string, number>): SweepSummary {
+  const spec = sweep.spec
   return {
     id: sweep.id,
+    project: sweep.project,
+    createdBy: sweep.createdBy,
     name: spec.request.name ?? null,
     state: sweep.state as SweepState,
     kind: spec.request.base.kind,
@@ -119,8 +123,8 @@ function summaryOf(sweep: Sweep, byState: Record<string, number>): SweepSummary 
   }
 }
 
-export function sweepView(sweep: Sweep, trials: SweepTrial[]): SweepView {
-  const spec = sweep.spec as unknown as StoredSweepSpec
+export function sweepView(sweep: Sweep<StoredSweepSpec>, trials: SweepTrial[]): SweepView {
+  const spec = sweep.spec
   const byState: Record<string, number> = {}
   for (const t of trials) byState[t.state] = (byState[t.state] ?? 0) + 1
   const sorted = [...trials].sort(byObjective(spec.request.objective.mode))
@@ -129,7 +133,7 @@ export function sweepView(sweep: Sweep, trials: SweepTrial[]): SweepView {
     ...summaryOf(sweep, byState),
     best: best ? trialView(best) : null,
     trials: sorted.map(trialView),
-    spec: spec.request as unknown as JsonObject,
+    spec: spec.request,
   }
 }
 
@@ -164,7 +168,9 @@ export class SweepService {
    * trial's job body (schema, then the same reference and size checks a job submission gets):
    * a 400 names the offending /space/<path> or /base field, and nothing is stored.
    */
-  async create(req: SweepCreate, checkSchema: SchemaCheck): Promise<SweepView> {
+  async create(req: SweepCreate, checkSchema: SchemaCheck, who: Submitter): Promise<{ view: SweepView; replayed: boolean }> {
+    const earlier = await this.replay(who.idempotency)
+    if (earlier) return { view: (await this.get(earlier))!, replayed: true }
     const problems: FieldProblem[] = []
     const { base, space, method } = req
     const paths = Object.keys(space)
@@ -188,6 +194,7 @@ export class SweepService {
     if (req.earlyStopping && source !== 'series')
       problems.push({ path: '/earlyStopping', message: `early stopping reads intermediate values of a metric series; ${req.objective.metric} is known only when a trial ends` })
     if (base.tags.length >= 32) problems.push({ path: '/base/tags', message: 'at most 31 tags: each trial also gets the sweep tag' })
+    if (base.project !== undefined && base.project !== who.project) problems.push({ path: '/base/project', message: `trials belong to the sweep's project (${who.project}); leave base.project out or make it the same` })
 
     let maxTrials = req.maxTrials ?? DEFAULT_RANDOM_TRIALS
     if (method === 'grid' && problems.length === 0) {
@@ -202,24 +209,41 @@ export class SweepService {
       const budget = checkJudgedBudget(req.objective, plan.map((p) => applyParams(base.spec as Record<string, unknown>, p)))
       if (budget) throw new InvalidSpecError([{ path: '/objective/at', message: budget }])
     }
-    const normalised = await this.checkTrials(req, plan, checkSchema)
+    const normalised = await this.checkTrials(req, plan, checkSchema, who)
     const spec: StoredSweepSpec = {
       // The base as trial 0 normalised it: objects a dotted path created carry their defaults.
       request: { ...req, base: { ...req.base, spec: normalised.spec } as JobCreate, method, maxTrials },
       plan,
       sampler,
     }
-    const sweep = await this.deps.store.sweeps.create({ spec: spec as unknown as JsonObject, state: 'running' })
+    const key = who.idempotency
+    let sweep
+    try {
+      sweep = await this.deps.store.db.tx(async (t) => {
+        const created = await new SweepsRepo(t).create({ spec, state: 'running', project: who.project, createdBy: who.subject })
+        // A concurrent retry made it: throwing rolls this one back.
+        if (key && !(await claimKey(t, key.scope, key.route, key.key, key.bodyHash, { id: created.id }))) throw new KeyTaken()
+        return created
+      })
+    } catch (err) {
+      if (!(err instanceof KeyTaken)) throw err
+      return { view: (await this.get((await this.replay(key))!))!, replayed: true }
+    }
     this.deps.log?.(`sweep ${sweep.id}: ${plan.length} trials of ${base.kind} (${method})`)
-    return sweepView(sweep, [])
+    return { view: sweepView(sweep, []), replayed: false }
+  }
+
+  private replay(key: IdempotencyKey | undefined): Promise<string | null> {
+    return replayOf(this.deps.store.db, key)
   }
 
   /** Validates each trial's body; returns trial 0's, defaults filled in. */
-  private async checkTrials(req: SweepCreate, plan: Record<string, unknown>[], checkSchema: SchemaCheck): Promise<JobCreate> {
+  private async checkTrials(req: SweepCreate, plan: Record<string, unknown>[], checkSchema: SchemaCheck, who: Submitter): Promise<JobCreate> {
     const memo = new Map<string, Promise<Job | null>>()
+    const visible = visibleJobs(this.deps.store.jobs, who)
     const lookup: JobLookup = {
       get: (id) => {
-        if (!memo.has(id)) memo.set(id, this.deps.store.jobs.get(id))
+        if (!memo.has(id)) memo.set(id, visible.get(id))
         return memo.get(id)!
       },
     }
@@ -251,28 +275,28 @@ export class SweepService {
   }
 
   async get(id: string): Promise<SweepView | null> {
-    const sweep = await this.deps.store.sweeps.get(id)
+    const sweep = await this.deps.store.sweeps.get<StoredSweepSpec>(id)
     if (!sweep) return null
     return sweepView(sweep, await this.deps.store.sweeps.listTrials(id))
   }
 
-  async list(q: { state?: string; limit?: number }): Promise<SweepSummary[]> {
-    const sweeps = await this.deps.store.sweeps.list(q)
+  async list(q: { state?: string; limit?: number; projects?: string[] }): Promise<SweepSummary[]> {
+    const sweeps = await this.deps.store.sweeps.list<StoredSweepSpec>(q)
     const counts = await this.deps.store.sweeps.countTrials(sweeps.map((s) => s.id))
     return sweeps.map((s) => summaryOf(s, counts.get(s.id) ?? {}))
   }
 
   /** The sweep ends cancelled; its queued trials never start and its running ones are stopped. */
-  async cancel(id: string): Promise<SweepView | null> {
+  async cancel(id: string, by: string | null = null): Promise<SweepView | null> {
     const { store, jobService } = this.deps
     const out = await withSweepLock(store, id, true, async () => {
-      const sweep = await store.sweeps.get(id)
+      const sweep = await store.sweeps.get<StoredSweepSpec>(id)
       if (!sweep) return null
-      const cancelled = await store.sweeps.transition(id, ['running'], 'cancelled')
+      const cancelled = await store.sweeps.transition<StoredSweepSpec>(id, ['running'], 'cancelled')
       if (!cancelled) throw new SweepNotCancellable(sweep)
       for (const t of await store.sweeps.listTrials(id)) {
         if (!(ACTIVE_TRIAL_STATES as readonly string[]).includes(t.state)) continue
-        if (t.jobId) await jobService.cancel(t.jobId).catch((err) => {
+        if (t.jobId) await jobService.cancel(t.jobId, by).catch((err) => {
           if (!(err instanceof JobNotCancellable)) throw err
         })
         await store.sweeps.updateTrial(id, t.trialIndex, ACTIVE_TRIAL_STATES, { state: 'cancelled', metrics: { ...recordOf(t), note: 'the sweep was cancelled' } })

@@ -125,7 +125,7 @@ type SchemaNode = TSchema & { properties?: Record<string, SchemaNode>; type?: un
 
 /** The JSON schema of a kind's spec (the branch of JobCreate its `kind` names). */
 export function specSchemaOf(kind: JobKind): SchemaNode {
-  const branches = (JobCreate as unknown as { oneOf: SchemaNode[] }).oneOf
+  const branches: readonly SchemaNode[] = JobCreate.oneOf
   const branch = branches.find((b) => (b.properties?.kind as { const?: string } | undefined)?.const === kind)
   if (!branch?.properties?.spec) throw new Error(`no spec schema for kind ${kind}`)
   return branch.properties.spec

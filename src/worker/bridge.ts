@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
 import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
+import { RUN_KINDS, runSpecBranch, type RunKind } from '../schemas/run-spec.ts'
 import { RUNTIME_API, type ArgOf, type PingInfo, type ResultOf, type RuntimeMethod } from './runtime-api.ts'
 
 export type { PingInfo } from './runtime-api.ts'
@@ -38,15 +39,26 @@ interface PythoniaModule {
   com: { proc: ChildProcess | null; start: () => void; end: () => void }
 }
 
-/** A runtime result that does not match its schema: the two sides disagree (a bug, not bad input). */
+/** A value crossing the bridge that does not match its schema: the two sides disagree (a bug, not bad input). */
 export class BridgeContractError extends Error {
-  constructor(method: string, problems: string[]) {
-    super(`fsdfm.runtime.${method} answered outside the contract: ${problems.join('; ')}`)
+  constructor(what: string, problems: string[]) {
+    super(`${what} is outside the contract: ${problems.join('; ')}`)
     this.name = 'BridgeContractError'
   }
 }
 
 const validators = new WeakMap<TSchema, ReturnType<typeof Compile>>()
+
+/**
+ * The schema an argument is checked against: for a run spec, its kind's branch of the contract
+ * document (defaulted fields optional, as Python reads it: a job stored before a field was
+ * added lacks it); for the rest, the method's own.
+ */
+function argSchema(method: RuntimeMethod, arg: unknown): TSchema {
+  if (method !== 'start') return RUNTIME_API[method].arg
+  const kind = (arg as { kind?: unknown }).kind
+  return (RUN_KINDS as readonly unknown[]).includes(kind) ? runSpecBranch(kind as RunKind) : RUNTIME_API.start.arg
+}
 
 /** `value` as the schema's type, or BridgeContractError naming what does not fit. */
 export function checked<T extends TSchema>(schema: T, value: unknown, what: string): Static<T> {
@@ -61,7 +73,7 @@ export interface BridgeOptions {
   pythonBin: string
   /** CUDA_VISIBLE_DEVICES for the Python process; undefined leaves it as inherited, '' hides all GPUs. */
   visibleDevices?: string
-  /** Checkpoints the Python side keeps loaded (FSDFM_MODEL_CACHE_SIZE there). */
+  /** Checkpoints the Python side keeps loaded (FSDFM_MODEL_CACHE, read there too). */
   modelCacheSize?: number
   log?: (msg: string) => void
 }
@@ -89,7 +101,7 @@ export class PythonBridge {
     process.env.PYTHON_BIN = this.opts.pythonBin
     process.env.PYTHONPATH = [PYTHON_PACKAGE_DIR, process.env.PYTHONPATH].filter(Boolean).join(':')
     process.env.PYTHONUNBUFFERED = '1'
-    if (this.opts.modelCacheSize !== undefined) process.env.FSDFM_MODEL_CACHE_SIZE = String(this.opts.modelCacheSize)
+    if (this.opts.modelCacheSize !== undefined) process.env.FSDFM_MODEL_CACHE = String(this.opts.modelCacheSize)
     if (this.opts.visibleDevices !== undefined) process.env.CUDA_VISIBLE_DEVICES = this.opts.visibleDevices
     if (!this.mod) {
       this.mod = require('pythonia') as PythoniaModule
@@ -126,6 +138,8 @@ export class PythonBridge {
   async call<M extends RuntimeMethod>(method: M, arg: ArgOf<M>): Promise<ResultOf<M>> {
     const runtime = this.runtime
     if (!this.alive || !runtime || !this.died) throw new PythonDiedError(this.exitInfo ?? 'Python is not running')
+    // What we send is checked too: Python would refuse it, less clearly, after the call.
+    checked(argSchema(method, arg), arg, `the argument of fsdfm.runtime.${method}`)
     const pending = (async () => JSON.parse(String(await runtime[method](JSON.stringify(arg)))) as unknown)()
     let out: unknown
     try {
@@ -134,7 +148,7 @@ export class PythonBridge {
       if (err instanceof PythonDiedError) throw err
       throw new PythonCallError(pythonErrorMessage(err))
     }
-    return checked(RUNTIME_API[method].result, out, method) as ResultOf<M>
+    return checked(RUNTIME_API[method].result, out, `the answer of fsdfm.runtime.${method}`) as ResultOf<M>
   }
 
   /** Ensures a live interpreter; returns true when it had to restart one. */

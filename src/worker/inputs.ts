@@ -2,13 +2,14 @@
 // checkpoints of earlier jobs), the config with the TypeScript-side preparation done
 // (tokenised prompts and infill templates), and how to decode its output.
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { readManifest } from '../data/dataset.ts'
 import { infillToFixed, promptToFixed } from '../data/templates.ts'
 import { gpt2Vocab, vocabFromManifest, type Vocabulary } from '../data/tokenizer.ts'
+import { SERVICE_ONLY, type RunInputs } from '../schemas/run-spec.ts'
 import type { Job } from '../store/types.ts'
+import { jobDir } from '../jobs/paths.ts'
 
-export const jobDir = (artifactDir: string, jobId: string): string => join(artifactDir, 'jobs', jobId)
 export const datasetDir = (artifactDir: string, jobId: string): string => join(jobDir(artifactDir, jobId), 'dataset')
 /** The job's own checkpoint; the Python side writes it atomically, so it is either whole or absent. */
 export const ownCheckpoint = (artifactDir: string, jobId: string): string => join(jobDir(artifactDir, jobId), 'checkpoint.pt')
@@ -18,16 +19,6 @@ export class InputError extends Error {
     super(message)
     this.name = 'InputError'
   }
-}
-
-export interface RunInputs {
-  datasetDir: string | null
-  checkpoint: string | null
-  teacherCheckpoint: string | null
-  judgeCheckpoint: string | null
-  resumeFrom: string | null
-  /** evaluate: checkpoint of each evaluated model, by its job id (config.models[].jobId). */
-  modelCheckpoints?: Record<string, string>
 }
 
 export interface PreparedRun {
@@ -48,9 +39,11 @@ async function mustGet(getJob: GetJob, id: string, what: string): Promise<Job> {
   return job
 }
 
-function checkpointOf(job: Job): string {
-  const path = (job.result as { checkpoint?: string } | null)?.checkpoint
-  if (!path || !existsSync(path)) throw new InputError(`job ${job.id} has no checkpoint on disk`)
+/** A finished job's checkpoint: in its job directory (results name it by URL; older rows held the path). */
+function checkpointOf(job: Job, artifactDir: string): string {
+  const named = (job.result as { checkpoint?: string } | null)?.checkpoint
+  const path = named && isAbsolute(named) && !named.startsWith('/v1/') ? named : ownCheckpoint(artifactDir, job.id)
+  if (!named || !existsSync(path)) throw new InputError(`job ${job.id} has no checkpoint on disk`)
   return path
 }
 
@@ -66,16 +59,17 @@ function vocabOfDataset(artifactDir: string, datasetJobId: string | null): Vocab
   return vocabFromManifest(readManifest(datasetDir(artifactDir, datasetJobId)))
 }
 
-export async function prepareRun(job: Job, artifactDir: string, getJob: GetJob, inputRoot: string): Promise<PreparedRun> {
+export async function prepareRun(job: Exclude<Job, { kind: 'dataset' }>, artifactDir: string, getJob: GetJob, inputRoot: string): Promise<PreparedRun> {
   const own = ownCheckpoint(artifactDir, job.id)
   const inputs: RunInputs = {
     datasetDir: null,
     checkpoint: null,
     teacherCheckpoint: null,
-    judgeCheckpoint: null,
     resumeFrom: existsSync(own) && (job.kind === 'pretrain' || job.kind === 'distill') ? own : null,
   }
-  const config: Record<string, unknown> = { ...job.spec }
+  // The run's config is the job's spec without what only the service reads (src/schemas/run-spec.ts).
+  const serviceOnly: readonly string[] = SERVICE_ONLY[job.kind]
+  const config: Record<string, unknown> = Object.fromEntries(Object.entries(job.spec).filter(([key]) => !serviceOnly.includes(key)))
   let datasetJobId = datasetOf(job)
   let vocab: Vocabulary | null = null
 
@@ -84,24 +78,27 @@ export async function prepareRun(job: Job, artifactDir: string, getJob: GetJob, 
     inputs.datasetDir = datasetDir(artifactDir, datasetJobId)
   }
   if (job.kind === 'distill') {
-    inputs.teacherCheckpoint = checkpointOf(await mustGet(getJob, job.spec.teacherJobId, 'teacher job'))
+    inputs.teacherCheckpoint = checkpointOf(await mustGet(getJob, job.spec.teacherJobId, 'teacher job'), artifactDir)
   }
   if (job.kind === 'evaluate') {
     const spec = job.spec
-    inputs.modelCheckpoints = {}
-    for (const m of spec.models) inputs.modelCheckpoints[m.jobId] = checkpointOf(await mustGet(getJob, m.jobId, 'model job'))
-    for (const judge of spec.judges) {
-      if (judge.kind === 'arm') inputs.judgeCheckpoint = checkpointOf(await mustGet(getJob, judge.jobId, 'judge job'))
+    // Resolved for Python: each model by name and checkpoint, each judge by what it loads.
+    const models = []
+    for (const [i, m] of spec.models.entries()) models.push({ name: m.name ?? `model${i}`, checkpoint: checkpointOf(await mustGet(getJob, m.jobId, 'model job'), artifactDir) })
+    const judges = []
+    for (const j of spec.judges) {
+      if (j.kind === 'arm') judges.push({ kind: 'arm', checkpoint: checkpointOf(await mustGet(getJob, j.jobId, 'judge job'), artifactDir) })
+      else if (j.kind === 'hf') judges.push({ kind: 'hf', path: resolve(inputRoot, j.path) }) // given relative to the input root
+      else judges.push(j)
     }
-    // Hugging Face judge directories are given relative to the input root; Python gets them absolute.
-    config.judges = spec.judges.map((j) => (j.kind === 'hf' ? { ...j, path: resolve(inputRoot, j.path) } : j))
+    Object.assign(config, { models, judges })
   }
   if (job.kind === 'sample') {
     const spec = job.spec
     let seqLen = spec.seqLen
     if (spec.checkpointJobId) {
       const model = await mustGet(getJob, spec.checkpointJobId, 'checkpoint job')
-      inputs.checkpoint = checkpointOf(model)
+      inputs.checkpoint = checkpointOf(model, artifactDir)
       datasetJobId = datasetOfModel(model)
       const trainedLen = Number((model.result as { seqLen?: number } | null)?.seqLen ?? ('seqLen' in model.spec ? model.spec.seqLen : undefined) ?? seqLen)
       seqLen = Math.min(seqLen, trainedLen)

@@ -1,5 +1,5 @@
 // A worker's lease on the job it runs. The queue lock (Redis) is the lease: the worker renews it
-// itself every quarter of FSDFM_LOCK_MS, and each renewal that succeeds tells how long the lock
+// itself every sixth of FSDFM_LOCK_MS, and each renewal that succeeds tells how long the lock
 // is surely held (from the moment the renewal was sent). Python is told that deadline, minus a
 // margin, with every call, and stops its run on its own when it passes; so a worker that is
 // paused, cut off from Redis or too slow to renew has no Python still running when the lock
@@ -60,10 +60,13 @@ export class Lease {
     return Math.floor(leaseMargin(this.opts.lockMs) / 2)
   }
 
-  /** Renews once (so the deadline is known before Python starts), then every quarter of the lock. */
+  /**
+   * Renews once (so the deadline is known before Python starts), then every sixth of the lock:
+   * often enough that a busy event loop missing a renewal or two does not run the lease out.
+   */
   async start(): Promise<void> {
     await this.renew()
-    const every = Math.max(250, Math.floor(this.opts.lockMs / 4))
+    const every = Math.max(250, Math.floor(this.opts.lockMs / 6))
     this.timer = setInterval(() => {
       this.renewing ??= this.renew().finally(() => (this.renewing = null))
     }, every)
@@ -73,7 +76,7 @@ export class Lease {
     const { bull, token, lockMs, jobs, jobId, fence } = this.opts
     const sent = Date.now()
     try {
-      const held = await withTimeout(bull.extendLock(token, lockMs), lockMs / 4, () => new Error('lock renewal timed out'))
+      const held = await withTimeout(bull.extendLock(token, lockMs), lockMs / 6, () => new Error('lock renewal timed out'))
       if (held === 1) this.heldUntil = sent + lockMs
       else this.stop('lost') // the lock is gone: expired and taken, or Redis lost it
     } catch {

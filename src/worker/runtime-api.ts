@@ -3,6 +3,7 @@
 // schema before anything else sees it, so a drift between the two sides is an error at the
 // boundary, naming the field, not a wrong value three functions later.
 import { Type, type Static, type TSchema } from 'typebox'
+import { RunSpecSchema } from '../schemas/run-spec.ts'
 
 const Obj = Type.Record(Type.String(), Type.Unknown())
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
@@ -16,28 +17,8 @@ export const PingResult = Type.Object({
 })
 export type PingInfo = Static<typeof PingResult>
 
-const RunInputs = Type.Object({
-  datasetDir: Nullable(Type.String()),
-  checkpoint: Nullable(Type.String()),
-  teacherCheckpoint: Nullable(Type.String()),
-  judgeCheckpoint: Nullable(Type.String()),
-  resumeFrom: Nullable(Type.String()),
-  modelCheckpoints: Type.Optional(Type.Record(Type.String(), Type.String())),
-})
-
-export const StartArgs = Type.Object({
-  kind: Type.Union([Type.Literal('sample'), Type.Literal('pretrain'), Type.Literal('distill'), Type.Literal('evaluate')]),
-  jobId: Type.String(),
-  workDir: Type.String(),
-  device: Type.String(),
-  worldSize: Type.Integer({ minimum: 1 }),
-  seed: Type.Integer(),
-  attempt: Type.Integer(),
-  leaseMs: Type.Number({ minimum: 0 }),
-  leaseGraceMs: Type.Number({ minimum: 0 }),
-  config: Obj,
-  inputs: RunInputs,
-})
+/** What start() takes: a run spec of the contract (src/schemas/run-spec.ts). */
+export const StartArgs = RunSpecSchema
 
 const RunRef = Type.Object({ runId: Type.String() })
 

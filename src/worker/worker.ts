@@ -23,9 +23,11 @@ import type { Job, JobError, JobOf } from '../store/types.ts'
 import { PythonBridge, PythonDiedError, type PingInfo } from './bridge.ts'
 import { RunArtifacts, type RunStatus } from './runtime-api.ts'
 import { checked } from './bridge.ts'
-import { jobDir, prepareRun } from './inputs.ts'
+import { prepareRun } from './inputs.ts'
+import { jobDir } from '../jobs/paths.ts'
 import { Lease, type StopReason } from './lease.ts'
 import { JobWriter, type Outcome } from './writer.ts'
+import { publicRefs } from './public-refs.ts'
 
 
 export interface WorkerDeps {
@@ -79,6 +81,10 @@ export class FsdfmWorker {
   get pythonInfo(): PingInfo | null {
     return this.python
   }
+
+  /** Text users read names outputs, not where they lie on this machine. */
+  private readonly redact = (text: string): string =>
+    text.split(this.deps.config.artifactDir).join('<artifacts>').split(this.deps.config.inputRoot).join('<inputs>')
 
   /** The queues this worker serves: `data` and its compute queue. */
   get queues(): string[] {
@@ -151,7 +157,7 @@ export class FsdfmWorker {
     const job = claimed
     const { store, config } = this.deps
     const lease = new Lease({ bull, token, lockMs: config.FSDFM_LOCK_MS, jobs: store.jobs, jobId: job.id, fence: job.fence, log: this.log })
-    const writer = new JobWriter({ store, jobId: job.id, fence: job.fence, metricsFile: join(jobDir(config.artifactDir, job.id), 'metrics.jsonl'), log: this.log })
+    const writer = new JobWriter({ store, jobId: job.id, fence: job.fence, metricsFile: join(jobDir(config.artifactDir, job.id), 'metrics.jsonl'), redact: this.redact, log: this.log })
     const run: ActiveRun = { job, lease }
     this.active.add(run)
     let outcome: Outcome
@@ -309,7 +315,6 @@ export class FsdfmWorker {
         compact: manifest.compact !== null,
         tokens: { train: manifest.splits.train.tokens, validation: manifest.splits.validation.tokens },
         documents: { train: manifest.splits.train.documents, validation: manifest.splits.validation.documents },
-        datasetDir: finalDir,
       },
       artifacts: [
         { name: 'manifest.json', kind: 'dataset', path: join(finalDir, 'manifest.json') },
@@ -333,7 +338,6 @@ export class FsdfmWorker {
       device: this.device,
       // A job on N GPUs trains as N data-parallel ranks (NCCL), one per GPU this worker owns.
       worldSize: this.device === 'cuda' ? Math.max(1, job.gpus) : 1,
-      seed: job.spec.seed,
       attempt: job.fence,
       leaseMs: lease.msLeft(),
       leaseGraceMs: lease.graceMs,
@@ -395,7 +399,8 @@ export class FsdfmWorker {
       const e = status.error ?? { type: 'Error', message: 'unknown Python failure' }
       return { kind: 'final', state: 'failed', error: { code: 'python_error', type: e.type, message: `${e.type}: ${e.message}`, frame: e.frame, traceback: e.traceback }, artifacts: present }
     }
-    return { kind: 'final', state: status.state === 'cancelled' ? 'cancelled' : 'succeeded', result: stored, artifacts: present }
+    const published = publicRefs(stored, { artifactDir: config.artifactDir, inputRoot: config.inputRoot }) as Record<string, unknown>
+    return { kind: 'final', state: status.state === 'cancelled' ? 'cancelled' : 'succeeded', result: published, artifacts: present }
   }
 }
 

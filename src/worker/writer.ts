@@ -32,6 +32,8 @@ export interface WriterOptions {
   fence: number
   /** Python's metrics.jsonl for this job (recovery after overflow or a crashed attempt). */
   metricsFile?: string
+  /** Rewrites text users will read (log lines, error messages) so it names no server path. */
+  redact?: (text: string) => string
   log: (msg: string) => void
 }
 
@@ -65,7 +67,8 @@ export class JobWriter {
 
   logs(lines: string[]): void {
     if (this.fencedOut || lines.length === 0) return
-    this.lines.push(...lines)
+    const redact = this.opts.redact
+    this.lines.push(...(redact ? lines.map(redact) : lines))
     if (this.lines.length > MAX_PENDING_LINES) {
       this.droppedLines += this.lines.length - MAX_PENDING_LINES
       this.lines = this.lines.slice(-MAX_PENDING_LINES)
@@ -140,10 +143,12 @@ export class JobWriter {
       })
     } else {
       const artifacts = await Promise.all((outcome.artifacts ?? []).map(hashArtifact))
+      const redact = this.opts.redact
+      const error = outcome.error && redact ? { ...outcome.error, message: redact(outcome.error.message), ...(typeof outcome.error.traceback === 'string' ? { traceback: redact(outcome.error.traceback) } : {}) } : outcome.error
       await this.retrying(`record ${outcome.state}`, async () => {
         ended = await store.db.tx(async (t) => {
           const jobs = new JobsRepo(t)
-          const done = await jobs.transition(jobId, ['running', 'cancelling'], outcome.state, { result: outcome.result, error: outcome.error }, { fence })
+          const done = await jobs.transition(jobId, ['running', 'cancelling'], outcome.state, { result: outcome.result, error }, { fence })
           if (!done) throw new FencedError(jobId, fence)
           const repo = new ArtifactsRepo(t)
           for (const a of artifacts) await repo.put(jobId, a)

@@ -16,11 +16,41 @@ const svc = await startTestService(t, { role: 'api', iso })
 const { api, store } = svc
 type Answer = { status: number; body: any; headers: Headers }
 
+/** An api of its own on the same store and queues, with other settings (auth on, a rate limit). */
+async function appWith(overrides: Partial<typeof svc.config>) {
+  const app = await buildApp({ config: { ...svc.config, ...overrides }, store, queues: svc.queues })
+  t.teardown(() => app.close())
+  return async (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: unknown): Promise<Answer> => {
+    const res = await app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) })
+    return { status: res.statusCode, body: res.json(), headers: new Headers(res.headers as Record<string, string>) }
+  }
+}
+const bearer = async (grants: { project: string; role: 'viewer' | 'member' | 'admin' }[]) => ({
+  authorization: `Bearer ${(await store.tokens.create({ name: 'errors-test', subject: 'someone', grants })).token}`,
+})
+
 const cases: Record<ApiErrorCode, () => Promise<Answer>> = {
   invalid_request: () => api.post('/v1/jobs', { kind: 'bake', spec: {} }),
   invalid_json: () => api.request('POST', '/v1/jobs', undefined, '{"kind":'),
   invalid_cursor: () => api.get('/v1/jobs?cursor=garbage'),
+  unauthorized: async () => (await appWith({ FSDFM_AUTH: 'on' }))('GET', '/v1/jobs'),
+  forbidden: async () => (await appWith({ FSDFM_AUTH: 'on' }))('POST', '/v1/jobs', await bearer([{ project: 'lab', role: 'viewer' }]), { ...tinySample(), project: 'lab' }),
   not_found: () => api.get(`/v1/jobs/${randomUUID()}`),
+  idempotency_mismatch: async () => {
+    const key = { 'idempotency-key': randomUUID() }
+    await api.request('POST', '/v1/jobs', key, undefined, tinySample())
+    return api.request('POST', '/v1/jobs', key, undefined, tinySample({ seed: 2 }))
+  },
+  rate_limited: async () => {
+    const call = await appWith({ FSDFM_RATE_LIMIT: 2 })
+    await call('GET', '/v1/jobs')
+    await call('GET', '/v1/jobs')
+    return call('GET', '/v1/jobs')
+  },
+  quota_exceeded: async () => {
+    await store.projects.put('full', { maxQueued: 0 })
+    return api.post('/v1/jobs', { ...tinySample(), project: 'full' })
+  },
   not_cancellable: async () => {
     const job = await api.submit(tinySample())
     await api.post(`/v1/jobs/${job.id}/cancel`)
@@ -68,7 +98,8 @@ for (const code of API_ERROR_CODES) {
     t.equal(res.body.error.code, code)
     t.type(res.body.error.message, 'string')
     t.equal(res.body.error.hint, API_ERRORS[code].hint, 'the hint says what to do')
-    if (code === 'store_unavailable') t.ok(res.headers.get('retry-after'), 'Retry-After')
+    if (code === 'store_unavailable' || code === 'rate_limited') t.ok(res.headers.get('retry-after'), 'Retry-After')
+    if (code === 'unauthorized') t.equal(res.headers.get('www-authenticate'), 'Bearer')
     if (code === 'internal') t.match(res.body.error.message, /request \S+/, 'names the request id')
   })
 }

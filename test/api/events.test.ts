@@ -166,8 +166,9 @@ t.test('a stream opened while the job is queued sees it live to the end, the sam
 })
 
 t.test('Last-Event-ID resumes with exactly the events after it, mid-run and after the end', async (t) => {
-  // Long enough to disconnect and reconnect while it runs; each step is a progress event.
-  const created = await api.submit(tinySample({ steps: 60 }))
+  // Long enough to disconnect and reconnect while it runs (16 batches of 2,000 steps: the
+  // sampler skips the model on steps where nothing unmasks, so steps alone are cheap).
+  const created = await api.submit(tinySample({ steps: 2000, count: 64, batchSize: 4 }))
   const first = await follow(t, `/v1/jobs/${created.id}/events`)
   await first.until((ev) => ev.filter((e) => e.event === 'progress').length >= 2, 120_000)
   first.close()

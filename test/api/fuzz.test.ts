@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { startTestService } from '../helpers.ts'
+import { OpenApiCheck } from '../openapi-check.ts'
 
 const svc = await startTestService(t, { role: 'api' })
 const app = svc.app!
@@ -105,6 +106,9 @@ const bodies = new Set<string>()
 /** Answers by status, to see that the generator reaches past validation too. */
 const statuses = new Map<number, number>()
 const failures: string[] = []
+/** Answers the document does not declare (status, media type or body shape). */
+const undeclared: string[] = []
+const check = new OpenApiCheck(doc as unknown as Record<string, unknown>)
 
 for (const [path, methods] of Object.entries(doc.paths)) {
   for (const [method, op] of Object.entries(methods)) {
@@ -137,6 +141,8 @@ for (const [path, methods] of Object.entries(doc.paths)) {
       sent++
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
       if (res.statusCode >= 500) failures.push(`${method.toUpperCase()} ${url} ${payload?.slice(0, 300) ?? ''} -> ${res.statusCode} ${res.body.slice(0, 300)}`)
+      const contentType = res.headers['content-type']
+      undeclared.push(...check.problems(method, url, res.statusCode, typeof contentType === 'string' ? contentType : null, res.body))
     }
   }
 }
@@ -144,6 +150,7 @@ for (const [path, methods] of Object.entries(doc.paths)) {
 t.test('no request built from the OpenAPI document gets a 5xx', async (t) => {
   t.ok(sent >= CASES_PER_OPERATION * 10, `${sent} requests sent`)
   t.strictSame(failures, [], 'no 5xx')
+  t.strictSame(undeclared.slice(0, 20), [], 'every answer is what the OpenAPI document declares')
   t.comment(`answers: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s} x${n}`).join(', ')}`)
   t.ok((statuses.get(201) ?? 0) > 0 && (statuses.get(200) ?? 0) > 0, 'some requests were valid and went through')
   t.ok(bodies.size >= 5, `bodies of every job kind were sent: ${[...bodies].sort().join(', ')}`)

@@ -2,6 +2,7 @@
 // enqueued), listing, reading, and cancelling a job that has not started.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import { bullPriority } from '../../src/jobs/dispatcher.ts'
 import { eventually, startTestService } from '../helpers.ts'
 
 const svc = await startTestService(t, { role: 'api' })
@@ -44,6 +45,20 @@ t.test('invalid specs get 400 naming each field, and nothing is stored or enqueu
     ['a path outside the input root', { kind: 'dataset', spec: { source: 'path', path: '../../etc/passwd' } }, ['/spec/path']],
     ['an infill template without holes', { kind: 'sample', spec: { infill: 'no holes here' } }, ['/spec/infill']],
     ['several problems at once', { kind: 'sample', spec: { stepSizes: [0.3, 0.3], temperature: -1, count: 0 } }, ['/spec/temperature', '/spec/count']],
+    [
+      'evaluate names that are not evaluated models and budgets',
+      {
+        kind: 'evaluate',
+        spec: {
+          datasetJobId: dataset.id,
+          models: [{ name: 'teacher', jobId: otherVocab.id }],
+          stepBudgets: [8],
+          matchEntropy: { model: 'teacher', target: 'student', targetSteps: 16 },
+          comparisons: [{ a: 'teacher@8', b: 'teacher@1024' }],
+        },
+      },
+      ['/spec/matchEntropy/target', '/spec/matchEntropy/targetSteps', '/spec/comparisons/0/b'],
+    ],
   ]
   for (const [what, body, paths] of cases) {
     const res = await api.post('/v1/jobs', body)
@@ -62,7 +77,7 @@ t.test('a valid job is stored with defaults, enqueued with its priority, readabl
   t.match(job.spec, { solver: 'cumulative_scalar', temperature: 1, count: 4 })
   const bull = await eventually(() => queues.get('cpu').getJob(job.id), Boolean)
   t.ok(bull, 'on the cpu queue under the same id')
-  t.equal(bull!.opts.priority, 5)
+  t.equal(bull!.opts.priority, bullPriority(5, 0, 0), 'its priority leads (fair share adds tie-breakers after it)')
   const read = await api.get(`/v1/jobs/${job.id}`)
   t.strictSame(read.body, job)
   t.equal((await api.get(`/v1/jobs/${randomUUID()}`)).status, 404)

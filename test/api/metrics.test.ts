@@ -40,6 +40,7 @@ t.test('name filters by one name or a comma list', async (t) => {
   t.strictSame(two.series.map((s) => s.name), ['train/loss', 'val/loss'], 'spaces around names are ignored')
   t.strictSame((await metrics('?name=val/loss,,')).series.map((s) => s.name), ['val/loss'], 'empty items are ignored')
   t.strictSame((await metrics('?name=no/such')).series, [], 'an unknown name: no series')
+  t.strictSame((await metrics('?name=no/such')).names, ['train/loss', 'train/lr', 'val/loss'], 'names lists what the job logged, whatever the filter')
   t.strictSame((await metrics('?name=train/loss,no/such')).series.map((s) => s.name), ['train/loss'])
 })
 
@@ -103,7 +104,7 @@ t.test('a real finished sample job: the route answers for it (sampling logs no s
   const res = await api.get<MetricsView>(`/v1/jobs/${fresh.id}/metrics`)
   t.equal(res.status, 200)
   // fsdfm.runtime's sample body reports progress only; training kinds log train/loss etc.
-  t.strictSame(res.body, { jobId: fresh.id, series: [] })
+  t.strictSame(res.body, { jobId: fresh.id, names: [], series: [] })
   // The worker did not disturb the metrics seeded on the first job while it ran.
   t.strictSame((await metrics('?name=val/loss')).series, [{ name: 'val/loss', points: points(val) }])
 })

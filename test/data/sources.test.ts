@@ -43,7 +43,7 @@ t.test('jsonl format', async (t) => {
     } catch (err) {
       t.ok(err instanceof InvalidJsonl)
       t.equal((err as InvalidJsonl).line, line)
-      t.equal((err as InvalidJsonl).code, 'InvalidJsonl')
+      t.equal((err as InvalidJsonl).code, 'invalid_jsonl')
       t.match((err as Error).message, msg)
     }
   }

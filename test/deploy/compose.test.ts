@@ -22,6 +22,14 @@ t.test('api and worker share Redis, PostgreSQL and the artifact volume', async (
   t.equal(services.api.environment.FSDFM_HOST, '0.0.0.0', 'the api listens beyond loopback inside its container')
 })
 
+t.test('the published api takes tokens, its first one from a secret', async (t) => {
+  t.equal(services.api.environment.FSDFM_AUTH, 'on')
+  t.equal(services.api.environment.FSDFM_ADMIN_TOKEN_FILE, '/run/secrets/admin-token')
+  t.strictSame(services.api.secrets, ['admin-token'])
+  t.match(compose.secrets, { 'admin-token': { file: './secrets/admin-token' } })
+  t.match(readFileSync('docker/api.Dockerfile', 'utf8'), /FSDFM_AUTH=on/, 'the image alone is safe too')
+})
+
 t.test('the worker reserves its GPU and owns it', async (t) => {
   const w = services['worker-gpu0']
   const devices = w.deploy.resources.reservations.devices

@@ -6,7 +6,7 @@ import t from 'tap'
 import { isolate, startTestService } from '../helpers.ts'
 import type { JobView } from '../../src/schemas/views.ts'
 
-const iso = isolate(t, { FSDFM_LOCK_MS: '2000' })
+const iso = isolate(t, { FSDFM_LOCK_MS: '3000' })
 const svc = await startTestService(t, { role: 'api', iso })
 const { api } = svc
 

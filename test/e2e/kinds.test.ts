@@ -41,6 +41,13 @@ t.test('pretrain a tiny DFM teacher and a tiny ARM', async (t) => {
   t.ok(metrics[0].points.every((p: { value: number }) => Number.isFinite(p.value)))
   const artifacts = (await api.get(`/v1/jobs/${teacher.id}/artifacts`)).body.items
   t.ok(artifacts.some((a: { kind: string; size: number }) => a.kind === 'checkpoint' && a.size > 0), 'checkpoint registered')
+  // Results name outputs by the URL that downloads them, not by a path on the server.
+  const checkpoint = (teacher.result as { checkpoint: string }).checkpoint
+  t.equal(checkpoint, `/v1/jobs/${teacher.id}/artifacts/checkpoint.pt`)
+  const download = await fetch(`${svc.baseUrl}${checkpoint}`)
+  t.equal(download.status, 200, 'the checkpoint downloads from there')
+  await download.body?.cancel()
+  t.notOk('datasetDir' in (dataset.result as object), 'a dataset result names no directory')
 })
 
 t.test('distill an FS-DFM student from the teacher', async (t) => {
@@ -69,6 +76,8 @@ t.test('evaluate teacher and student under the n-gram and ARM judges', async (t)
   )
   ok(t, job)
   const report = (job.result as { report: any }).report
+  t.equal(report.dataset, `/v1/jobs/${dataset.id}`, 'the report names its dataset by job')
+  t.match(report.models.teacher?.checkpoint ?? report.models[Object.keys(report.models)[0]].checkpoint, /^\/v1\/jobs\/[0-9a-f-]{36}\/artifacts\/checkpoint\.pt$/, 'and its models by artifact URL')
   for (const name of ['teacher', 'student']) {
     for (const b of ['1', '4']) {
       const row = report.models[name].budgets[b]

@@ -11,7 +11,8 @@ import { isolate, startTestService } from '../helpers.ts'
 import { sleep, spawnFsdfm } from './procs.ts'
 
 t.test('a worker paused past its lease never overlaps with the takeover', async (t) => {
-  const iso = isolate(t, { FSDFM_LOCK_MS: '2000' })
+  // A lease long enough that a loaded CI machine's pauses do not cut the second worker's runs short.
+  const iso = isolate(t, { FSDFM_LOCK_MS: '4000' })
   const svc = await startTestService(t, { role: 'api', iso })
   const { api } = svc
   const first = spawnFsdfm(t, 'worker', { ...iso.env, FSDFM_WORKER_NAME: 'first' })
@@ -26,7 +27,13 @@ t.test('a worker paused past its lease never overlaps with the takeover', async 
   }
   first.child.kill('SIGSTOP')
   const second = spawnFsdfm(t, 'worker', { ...iso.env, FSDFM_WORKER_NAME: 'second' })
-  const done = await api.waitFor(job.id, undefined, 180_000)
+  const done = await api.waitFor(job.id, undefined, 180_000).catch(async (err) => {
+    // Say what each side was doing, so a failure can be understood from the log alone.
+    t.comment(`job: ${JSON.stringify((await api.get(`/v1/jobs/${job.id}`)).body)}`)
+    t.comment(`first worker:\n${first.output.slice(-3000)}`)
+    t.comment(`second worker:\n${second.output.slice(-3000)}`)
+    throw err
+  })
   t.equal(done.state, 'succeeded', JSON.stringify(done.error))
   t.equal(done.worker, 'second', 'the second worker took it over')
   t.equal(done.attempt, 2)

@@ -5,7 +5,7 @@ import t from 'tap'
 import { MIGRATIONS, migrate, openDb, openStore, type Db } from '../../src/store/index.ts'
 import { dropSchema, PG_URL, pgliteTemplate, randomSchema } from './fixtures/backends.ts'
 
-const TABLES = ['artifacts', 'job_events', 'job_outbox', 'jobs', 'metrics', 'schema_migrations', 'sweep_trials', 'sweeps', 'uploads', 'workers']
+const TABLES = ['artifacts', 'idempotency_keys', 'job_events', 'job_outbox', 'jobs', 'metrics', 'projects', 'schema_migrations', 'sweep_trials', 'sweeps', 'tokens', 'uploads', 'workers']
 const LATEST = MIGRATIONS.map((m) => m.version)
 
 async function tablesIn(db: Db, schema: string): Promise<string[]> {

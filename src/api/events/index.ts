@@ -3,11 +3,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { TERMINAL_STATES, type JobState } from '../../schemas/jobs.ts'
+import { TERMINAL_STATES } from '../../schemas/jobs.ts'
 import type { JobEvent } from '../../store/types.ts'
-import { ErrorBody, notFound } from '../errors.ts'
+import { notFound } from '../errors.ts'
+import { errors } from '../openapi.ts'
+import { listable } from '../access.ts'
+import { followEvents, isTerminalEvent } from './follow.ts'
 
-const SseResponse = Type.String({ description: 'text/event-stream: `id`, `event` (state | progress | metric | log) and JSON `data` per event' })
+const PAGE = 1000
+
+const SseResponse = {
+  description: 'An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log) and JSON `data` carrying `jobId`, the event’s fields and `at`',
+  content: { 'text/event-stream': { schema: Type.String() } },
+}
 const SseHeaders = Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The id of the last event received (at most 15 digits)' })) })
 
 function frame(e: JobEvent): string {
@@ -16,64 +24,31 @@ function frame(e: JobEvent): string {
 
 type App = Parameters<FastifyPluginAsyncTypebox>[0]
 
-const isTerminalEvent = (e: JobEvent) => {
-  const data = e.data as { to?: JobState; state?: JobState }
-  return e.type === 'state' && TERMINAL_STATES.includes(data.to ?? data.state!)
-}
-
 /**
  * Streams the events after `from` (of one job, or of all jobs) and then live ones. A job's
  * stream ends after its terminal state, or after the replay when the job had already ended
  * (a client resuming past the terminal event must not be left on an open stream).
  */
-async function stream(app: App, request: FastifyRequest, reply: FastifyReply, from: number, job: { id: string; ended: boolean } | null, open: Set<() => void>): Promise<void> {
-  const { store } = app.deps
+function stream(app: App, request: FastifyRequest, reply: FastifyReply, from: number, job: { id: string; ended: boolean } | null, open: Set<() => void>): Promise<void> {
   const jobId = job?.id
-  reply.hijack()
-  const raw = reply.raw
-  raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
-  raw.write(': connected\n\n')
-  let sent = from
-  let active = true
-  let unsubscribe: (() => void) | null = null
-  const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000)
-  const finish = () => {
-    if (!active) return
-    active = false
-    clearInterval(heartbeat)
-    unsubscribe?.()
-    open.delete(finish)
-    raw.end()
-  }
-  // Registered before any await, so a client that leaves early never leaks a listener.
-  open.add(finish)
-  request.raw.on('close', finish)
-  raw.on('close', finish)
-  const send = (e: JobEvent) => {
-    if (!active || e.id <= sent || (jobId && e.jobId !== jobId)) return
-    sent = e.id
-    raw.write(frame(e))
-    if (jobId && isTerminalEvent(e)) finish()
-  }
-  // Subscribe first, buffering live events while the backlog is replayed: an event delivered
-  // live during the replay must not advance `sent` past backlog events not yet written.
-  let buffered: JobEvent[] | null = []
-  try {
-    unsubscribe = await app.eventHub.subscribe((e) => (buffered ? buffered.push(e) : send(e)))
-    if (!active) return unsubscribe()
-    for (;;) {
-      const backlog = await store.events.since(sent, { jobId, limit: 1000 })
-      for (const e of backlog) send(e)
-      if (!active || backlog.length < 1000) break
-    }
-  } catch (err) {
-    request.log.error({ err }, 'event stream failed')
-    return finish()
-  }
-  const live = buffered
-  buffered = null
-  for (const e of live) send(e)
-  if (job?.ended) finish()
+  // Only events of jobs in projects the caller can see (a job's own stream was checked already).
+  const projects = jobId ? undefined : listable(request)
+  return followEvents({
+    hub: app.eventHub,
+    request,
+    reply,
+    open,
+    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' },
+    preamble: ': connected\n\n',
+    keepAlive: { everyMs: 15_000, text: ': keep-alive\n\n' },
+    from,
+    page: (after) => app.deps.store.events.since(after, { jobId, projects, limit: PAGE }),
+    pageSize: PAGE,
+    accepts: (e) => (!jobId || e.jobId === jobId) && (!projects || projects.includes(e.project)),
+    render: frame,
+    endsAfter: jobId ? isTerminalEvent : undefined,
+    endAfterBacklog: job?.ended,
+  })
 }
 
 const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -86,13 +61,15 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/jobs/:id/events',
     {
+      config: { access: { need: 'viewer', in: 'job' } },
       schema: {
         tags: ['events'],
+        operationId: 'streamJobEvents',
         summary: 'Follow one job',
         description: 'Replays the job’s events after Last-Event-ID (all of them without it), then streams live ones; ends after the terminal state. 204 when the job has ended and nothing is after Last-Event-ID.',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         headers: SseHeaders,
-        response: { 200: SseResponse, 204: Type.Null({ description: 'The job has ended and the client already has all its events' }), 404: ErrorBody },
+        response: { 200: SseResponse, 204: Type.Null({ description: 'The job has ended and the client already has all its events' }), ...errors(400, 404) },
       },
     },
     async (request, reply) => {
@@ -110,12 +87,14 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/events',
     {
+      config: { access: { need: 'viewer', in: 'none' } },
       schema: {
         tags: ['events'],
+        operationId: 'streamEvents',
         summary: 'Follow every job',
         description: 'Live events of all jobs; with Last-Event-ID, first the ones after it.',
         headers: SseHeaders,
-        response: { 200: SseResponse },
+        response: { 200: SseResponse, ...errors(400) },
       },
     },
     async (request, reply) => {

@@ -17,6 +17,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['health'],
+        operationId: 'getHealth',
         summary: 'Liveness',
         description: 'Answers as long as the process runs; says nothing about the store or Redis (see /ready).',
         response: {
@@ -37,6 +38,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['health'],
+        operationId: 'getReady',
         summary: 'Readiness',
         description: `200 when the store (PostgreSQL) and the queue (Redis) both answer within ${READY_TIMEOUT_MS} ms, else 503 saying which does not.`,
         response: { 200: Ready, 503: Ready },

@@ -1,13 +1,19 @@
-// /v1/jobs: submit, list, read, cancel, metrics and artifacts.
+// /v1/jobs: submit, list, read, cancel, metrics, logs, the report and artifacts.
 import { createReadStream, existsSync } from 'node:fs'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { queueFor } from '../../queue/index.ts'
 import type { Job } from '../../store/types.ts'
 import type { ValidationLimits } from '../../jobs/validate.ts'
-import { ArtifactList, JobCreateBody, JobList, JobListQuery, JobView, MetricsQuery, MetricsView } from '../../schemas/views.ts'
-import { ErrorBody, InvalidSpecError, notFound, ServiceError } from '../errors.ts'
+import { TERMINAL_STATES } from '../../schemas/jobs.ts'
+import { ArtifactList, JobCreateBody, JobList, JobListQuery, JobView, LogsQuery, MetricsQuery, MetricsView, ReportView } from '../../schemas/views.ts'
+import { removeOutputs } from '../../jobs/janitor.ts'
+import { listable, submitterOf } from '../access.ts'
+import { InvalidSpecError, notFound, ServiceError } from '../errors.ts'
+import { errors, JSON_BODY_ERRORS, media } from '../openapi.ts'
 import { renderReportTable } from '../../jobs/report.ts'
+import { JOB_EXAMPLES } from './examples.ts'
+import { followLog, logSoFar, logText } from './logs.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
@@ -40,33 +46,45 @@ async function withScheduling<T extends Job>(limits: ValidationLimits, jobs: T[]
 
 const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.deps
+  // Followed logs never end on their own: end them when the app closes, or close would wait on them.
+  const openLogs = new Set<() => void>()
+  app.addHook('preClose', async () => {
+    for (const finish of [...openLogs]) finish()
+  })
 
   app.post(
     '/jobs',
     {
+      config: { access: { need: 'member', in: 'body' } },
       schema: {
         tags: ['jobs'],
+        operationId: 'createJob',
         summary: 'Submit a job',
-        description: 'Validates the spec (schema, then references and sizes), stores the job and enqueues it. A 400 names every bad field and stores nothing.',
-        body: JobCreateBody,
-        response: { 201: JobView, 400: ErrorBody },
+        description:
+          'Validates the spec (schema, then references and sizes), stores the job and enqueues it. A 400 names every bad field and stores nothing. Fields with a default may be left out; the stored spec has them filled in.',
+        body: { ...JobCreateBody, examples: JOB_EXAMPLES },
+        response: { 200: { ...JobView, description: 'A retry with the same Idempotency-Key and body: the job the first request created' }, 201: JobView, ...errors(...JSON_BODY_ERRORS) },
       },
     },
     async (request, reply) => {
-      const [job] = await withScheduling(app.limits, [await app.jobService.submit(request.body)])
-      return reply.code(201).header('location', `/v1/jobs/${job.id}`).send(job)
+      const { job: created, replayed } = await app.jobService.submit(request.body, submitterOf(request, request.body.project, 'POST /v1/jobs'))
+      const [job] = await withScheduling(app.limits, [created])
+      // A retry with the same Idempotency-Key gets the job its first request created.
+      return reply.code(replayed ? 200 : 201).header('location', `/v1/jobs/${job.id}`).send(job)
     },
   )
 
   app.get(
     '/jobs',
     {
+      config: { access: { need: 'viewer', in: 'none' } },
       schema: {
         tags: ['jobs'],
+        operationId: 'listJobs',
         summary: 'List jobs',
         description: 'Filters combine with AND; pages are cursor-based and stable under concurrent inserts.',
         querystring: JobListQuery,
-        response: { 200: JobList, 400: ErrorBody },
+        response: { 200: JobList, ...errors(400) },
       },
     },
     async (request) => {
@@ -78,14 +96,17 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return isRealDateTime(v) ? [] : [{ path: `/querystring/${field}`, message: 'must be a real date-time between the years 1 and 9999' }]
       })
       if (problems.length) throw new InvalidSpecError(problems)
-      const page = await store.jobs.list({ ...q })
+      // Only the projects the caller can see (and, when asked, one of them).
+      const visible = listable(request)
+      const projects = q.project === undefined ? visible : visible === undefined || visible.includes(q.project) ? [q.project] : []
+      const page = await store.jobs.list({ ...q, projects })
       return { ...page, items: await withScheduling(app.limits, page.items) }
     },
   )
 
   app.get(
     '/jobs/:id',
-    { schema: { tags: ['jobs'], summary: 'Read a job', params: IdParams, response: { 200: JobView, 404: ErrorBody } } },
+    { config: { access: { need: 'viewer', in: 'job' } }, schema: { tags: ['jobs'], operationId: 'getJob', summary: 'Read a job', params: IdParams, response: { 200: JobView, ...errors(400, 404) } } },
     async (request) => {
       const job = await store.jobs.get(request.params.id)
       if (!job) throw notFound(`job ${request.params.id}`)
@@ -96,30 +117,56 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/jobs/:id/cancel',
     {
+      config: { access: { need: 'member', in: 'job' } },
       schema: {
         tags: ['jobs'],
+        operationId: 'cancelJob',
         summary: 'Cancel a job',
-        description: 'A queued job never starts (cancelled at once). A running job moves to cancelling, stops within one step, checkpoints and ends cancelled.',
+        description: 'A queued job never starts (cancelled at once). A running job moves to cancelling, stops within one step, checkpoints and ends cancelled. 409 when it has already ended.',
         params: IdParams,
-        response: { 202: JobView, 404: ErrorBody, 409: ErrorBody },
+        response: { 202: JobView, ...errors(400, 404, 409) },
       },
     },
     async (request, reply) => {
-      const job = await app.jobService.cancel(request.params.id)
+      const job = await app.jobService.cancel(request.params.id, request.principal.subject)
       if (!job) throw notFound(`job ${request.params.id}`)
       return reply.code(202).send(job)
+    },
+  )
+
+  app.delete(
+    '/jobs/:id',
+    {
+      config: { access: { need: 'member', in: 'job' } },
+      schema: {
+        tags: ['jobs'],
+        operationId: 'deleteJob',
+        summary: 'Delete a job',
+        description:
+          'A queued or running job is cancelled first. Its outputs (artifacts, checkpoint, samples) are removed (a running job’s once it has stopped); the job stays as a tombstone with deletedAt and deletedBy, so what referenced it can say what happened. Lists leave it out unless includeDeleted=true.',
+        params: IdParams,
+        response: { 200: JobView, ...errors(400, 404) },
+      },
+    },
+    async (request) => {
+      const job = await app.jobService.delete(request.params.id, request.principal.subject, (j) => removeOutputs(store, app.deps.config.artifactDir, j))
+      if (!job) throw notFound(`job ${request.params.id}`)
+      return job
     },
   )
 
   app.get(
     '/jobs/:id/metrics',
     {
+      config: { access: { need: 'viewer', in: 'job' } },
       schema: {
         tags: ['jobs'],
+        operationId: 'getJobMetrics',
         summary: 'Metric time series of a job',
+        description: '`names` lists every metric the job has logged; `series` holds the points of those `name` selects (all without it).',
         params: IdParams,
         querystring: MetricsQuery,
-        response: { 200: MetricsView, 404: ErrorBody },
+        response: { 200: MetricsView, ...errors(400, 404) },
       },
     },
     async (request) => {
@@ -127,22 +174,30 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!job) throw notFound(`job ${request.params.id}`)
       const q = request.query
       const names = q.name ? q.name.split(',').map((s) => s.trim()).filter(Boolean) : undefined
-      const series = await store.metrics.query(job.id, { names, stepFrom: q.stepFrom, stepTo: q.stepTo, limit: q.limit })
+      const [series, logged] = await Promise.all([store.metrics.query(job.id, { names, stepFrom: q.stepFrom, stepTo: q.stepTo, limit: q.limit }), store.metrics.names(job.id)])
       // The store keeps NaN and ±Infinity; JSON has neither (and the serializer throws on NaN).
       const finite = series.map((s) => ({ name: s.name, points: s.points.map((p) => ({ step: p.step, value: Number.isFinite(p.value) ? p.value : null })) }))
-      return { jobId: job.id, series: finite }
+      return { jobId: job.id, names: logged, series: finite }
     },
   )
 
   app.get(
     '/jobs/:id/report',
     {
+      config: { access: { need: 'viewer', in: 'job' } },
       schema: {
         tags: ['jobs'],
+        operationId: 'getJobReport',
         summary: 'The report of an evaluate job',
-        description: 'Structured JSON, or a plain-text table with `Accept: text/plain`.',
+        description: 'Structured JSON, or a plain-text table with `Accept: text/plain`. 409 unless the job is a succeeded evaluate job.',
         params: IdParams,
-        response: { 200: Type.Object({ report: Type.Object({}, { additionalProperties: true }), table: Type.String() }), 404: ErrorBody, 409: ErrorBody },
+        response: {
+          200: {
+            description: 'The report, and the same as a table',
+            content: { 'application/json': { schema: ReportView }, 'text/plain': { schema: Type.String({ description: 'The table alone' }) } },
+          },
+          ...errors(400, 404, 409),
+        },
       },
     },
     async (request, reply) => {
@@ -158,7 +213,17 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/jobs/:id/artifacts',
-    { schema: { tags: ['jobs'], summary: 'Outputs of a job', params: IdParams, response: { 200: ArtifactList, 404: ErrorBody } } },
+    {
+      config: { access: { need: 'viewer', in: 'job' } },
+      schema: {
+        tags: ['jobs'],
+        operationId: 'listJobArtifacts',
+        summary: 'Outputs of a job',
+        description: 'Name, kind, size and sha256 of each file the job wrote, with its download path.',
+        params: IdParams,
+        response: { 200: ArtifactList, ...errors(400, 404) },
+      },
+    },
     async (request) => {
       const job = await store.jobs.get(request.params.id)
       if (!job) throw notFound(`job ${request.params.id}`)
@@ -170,11 +235,25 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/jobs/:id/artifacts/:name',
     {
+      config: { access: { need: 'viewer', in: 'job' } },
       schema: {
         tags: ['jobs'],
+        operationId: 'downloadJobArtifact',
         summary: 'Download an output',
+        description: 'The file as stored: `.json` files as application/json, `.txt` as text/plain, anything else (checkpoints, token shards) as application/octet-stream. `X-SHA256` carries its checksum.',
         params: Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String({ minLength: 1 }) }),
-        response: { 200: Type.String({ description: 'The file (application/octet-stream)' }), 404: ErrorBody, 410: ErrorBody },
+        response: {
+          200: {
+            description: 'The file',
+            headers: { 'x-sha256': Type.String({ description: 'sha256 of the file, hex' }) },
+            content: {
+              'application/octet-stream': { schema: Type.String({ format: 'binary' }) },
+              'application/json': { schema: Type.Unknown({ description: 'A .json artifact (report.json, samples.json, manifest.json)' }) },
+              'text/plain': { schema: Type.String({ description: 'A .txt artifact (samples.txt, log.txt)' }) },
+            },
+          },
+          ...errors(400, 404, 410),
+        },
       },
     },
     async (request, reply) => {
@@ -187,6 +266,31 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('content-disposition', `attachment; filename="${artifact.name.replace(/"/g, '')}"`)
         .header('x-sha256', artifact.sha256)
         .send(createReadStream(artifact.path) as never)
+    },
+  )
+
+  app.get(
+    '/jobs/:id/logs',
+    {
+      config: { access: { need: 'viewer', in: 'job' } },
+      schema: {
+        tags: ['jobs'],
+        operationId: 'getJobLogs',
+        summary: 'The log of a job, so far or followed',
+        description:
+          'The lines the job has logged so far, one per line. With `follow=true` and a job that has not ended, the answer stays open and new lines follow as the job logs them; it ends when the job ends.',
+        params: IdParams,
+        querystring: LogsQuery,
+        response: { 200: media('text/plain', 'Log lines, newline-terminated', Type.String()), ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const job = await store.jobs.get(request.params.id)
+      if (!job) throw notFound(`job ${request.params.id}`)
+      const { follow, tail } = request.query
+      if (follow && !TERMINAL_STATES.includes(job.state)) return followLog({ store, hub: app.eventHub }, request, reply, job.id, tail, openLogs)
+      const { lines } = await logSoFar(store, job.id)
+      return reply.type('text/plain; charset=utf-8').send(logText(tail === undefined ? lines : lines.slice(-tail)))
     },
   )
 }

@@ -4,7 +4,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Readable } from 'node:stream'
 import { Type } from 'typebox'
 import { uploadsDir, writeUpload } from '../../jobs/uploads.ts'
-import { ErrorBody, notFound, ServiceError } from '../errors.ts'
+import { ProjectName } from '../../schemas/jobs.ts'
+import { submitterOf } from '../access.ts'
+import { notFound, ServiceError } from '../errors.ts'
+import { errors } from '../openapi.ts'
 
 const UPLOAD_TYPES = ['text/plain', 'application/octet-stream', 'application/x-ndjson', 'application/jsonl']
 
@@ -28,25 +31,29 @@ const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/uploads',
     {
+      config: { access: { need: 'member', in: 'body' } },
       // The body is a stream, read (and limited) by the handler: nothing to validate up front.
       validatorCompiler: () => () => true,
       schema: {
         tags: ['uploads'],
+        operationId: 'createUpload',
         summary: 'Upload a text for a dataset job',
         description: `The request body is the text itself (plain text with documents separated by blank lines, or JSON Lines), sent as ${UPLOAD_TYPES.join(', ')}; at most FSDFM_MAX_UPLOAD_BYTES (${config.FSDFM_MAX_UPLOAD_BYTES} bytes here). Use the returned id as \`uploadId\` of a dataset spec with \`source: upload\`.`,
         consumes: UPLOAD_TYPES,
+        querystring: Type.Object({ project: Type.Optional(Type.Unsafe<string>({ ...ProjectName, description: 'The project the upload belongs to (default: the token’s only project, else `default`)' })) }),
         // Documented as binary; arrives as the request stream (the parser above hands it over).
         body: Type.Unsafe<Readable | undefined>({ type: 'string', format: 'binary', description: 'The text' }),
-        response: { 201: UploadView, 413: ErrorBody, 415: ErrorBody },
+        response: { 201: UploadView, ...errors(400, 413, 415) },
       },
     },
     async (request, reply) => {
       const body = request.body
       if (!body || typeof body.pipe !== 'function')
         throw new ServiceError('unsupported_media_type', `send the text itself as the request body, with Content-Type ${UPLOAD_TYPES.join(', ')}`)
+      const who = submitterOf(request, request.query.project, 'POST /v1/uploads')
       const written = await writeUpload(target, body)
       try {
-        const upload = await store.uploads.create(written)
+        const upload = await store.uploads.create({ ...written, project: who.project })
         return reply.code(201).header('location', `/v1/uploads/${upload.id}`).send(upload)
       } catch (err) {
         await written.discard()
@@ -58,11 +65,13 @@ const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/uploads/:id',
     {
+      config: { access: { need: 'viewer', in: 'upload' } },
       schema: {
         tags: ['uploads'],
+        operationId: 'getUpload',
         summary: 'Read an upload’s size and checksum',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 200: UploadView, 404: ErrorBody },
+        response: { 200: UploadView, ...errors(400, 404) },
       },
     },
     async (request) => {
