@@ -18,4 +18,8 @@ COPY bin ./bin
 COPY src ./src
 COPY python ./python
 ENV PYTHON_BIN=python FSDFM_DATA_DIR=/data FSDFM_ARTIFACT_DIR=/artifacts FSDFM_GPUS=0 PYTHONUNBUFFERED=1
+# The commit this image was built from, for every job's provenance (an image has no .git):
+# docker build --build-arg FSDFM_COMMIT=$(git rev-parse HEAD) …
+ARG FSDFM_COMMIT=
+ENV FSDFM_COMMIT=$FSDFM_COMMIT
 CMD ["node", "bin/fsdfm.js", "worker"]

@@ -45,6 +45,7 @@ export const ConfigSchema = Type.Object({
   FSDFM_CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated origins (e.g. https://dash.lab.org) allowed to call the api from a browser; empty: CORS off' }),
   FSDFM_RATE_LIMIT: Type.Integer({ minimum: 0, default: 1200, description: 'Requests per minute per token (per address without one), per api process; 0: no limit' }),
   FSDFM_ARTIFACT_RETENTION_DAYS: Type.Number({ minimum: 0, default: 0, description: 'Delete the artifacts of jobs finished this many days ago (the job rows stay); 0: keep them' }),
+  FSDFM_COMMIT: Type.String({ default: '', description: 'The git commit of this code where it is not a git checkout (an image built with --build-arg FSDFM_COMMIT=$(git rev-parse HEAD)); recorded in each job’s provenance. Empty: asked of git' }),
   FSDFM_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level' }),
 })
 export type RawConfig = Static<typeof ConfigSchema>

@@ -12,6 +12,7 @@ export const API_ERRORS = {
   forbidden: { status: 403, hint: 'Your token’s role in this project does not allow it: ask a project admin for the member or admin role.' },
   not_found: { status: 404, hint: 'Check the id (GET /v1/jobs lists jobs) or the path (GET /docs lists routes).' },
   not_cancellable: { status: 409, hint: 'It has already ended: there is nothing left to cancel.' },
+  not_resumable: { status: 409, hint: 'Only a failed or cancelled pretrain or distill job that left a checkpoint resumes: rerun it instead (POST /v1/jobs/{id}/rerun).' },
   no_report: { status: 409, hint: 'Only a succeeded evaluate job has a report: wait for the job to end, or check its kind.' },
   artifact_missing: { status: 410, hint: 'The file is gone from the artifact store: run the job again to produce it.' },
   idempotency_mismatch: { status: 422, hint: 'This Idempotency-Key was used with a different body: use a new key for a new request.' },

@@ -17,6 +17,7 @@ it over. The run then reports `leaseExpired`.
 from __future__ import annotations
 
 import json
+import platform
 import sys
 import os
 import threading
@@ -200,6 +201,10 @@ def ping(arg: Any = "{}") -> str:
             "devices": torch.cuda.device_count() if torch.cuda.is_available() else 0,
             "memory": torch.cuda.get_device_properties(0).total_memory if torch.cuda.is_available() else None,
             "version": VERSION,
+            # For each job's provenance.
+            "python": platform.python_version(),
+            "cudaVersion": torch.version.cuda,
+            "deviceName": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         }
     )
 

@@ -38,8 +38,9 @@ def sample_config(**overrides):
 
 def test_ping():
     info = call(runtime.ping, {})
-    assert set(info) == {"torch", "cuda", "devices", "memory", "version"} and info["version"] == "0.1.0"
+    assert set(info) == {"torch", "cuda", "devices", "memory", "version", "python", "cudaVersion", "deviceName"} and info["version"] == "0.1.0"
     assert info["memory"] is None or info["memory"] > 0
+    assert info["python"].count(".") == 2 and (info["deviceName"] is None) == (not info["cuda"])
 
 
 def test_sample_lifecycle_from_a_random_model(tmp_path):

@@ -68,7 +68,7 @@ export function submitterOf(request: FastifyRequest, project: string | undefined
     subject: p.subject,
     project: target,
     canSee: (other) => can(p, other, 'viewer'),
-    idempotency: typeof key === 'string' ? { scope: p.tokenId ?? p.subject, route, key, bodyHash: createHash('sha256').update(JSON.stringify(request.body)).digest('hex') } : undefined,
+    idempotency: typeof key === 'string' ? { scope: p.tokenId ?? p.subject, route, key, bodyHash: createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('hex') } : undefined,
   }
 }
 

@@ -67,6 +67,15 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
     while (cleanups.length) await cleanups.pop()!().catch(() => {})
   }
   try {
+    // The store first: an embedded one locks the data directory, so a second process on the same
+    // directory stops here, before it starts a private Redis beside the first one's.
+    const store = await openStore(
+      config.DATABASE_URL
+        ? { url: config.DATABASE_URL, schema: config.FSDFM_DB_SCHEMA || undefined }
+        : { dataDir: join(config.dataDir, 'pglite') },
+    )
+    cleanups.push(() => store.close())
+    log(`store: ${store.db.kind}${config.DATABASE_URL ? '' : ` under ${join(config.dataDir, 'pglite')}`}`)
     let redisUrl = config.REDIS_URL
     let local: LocalRedis | null = null
     if (!redisUrl) {
@@ -76,13 +85,6 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
       cleanups.push(() => l.stop())
       log(`redis: private server at ${redisUrl}`)
     }
-    const store = await openStore(
-      config.DATABASE_URL
-        ? { url: config.DATABASE_URL, schema: config.FSDFM_DB_SCHEMA || undefined }
-        : { dataDir: join(config.dataDir, 'pglite') },
-    )
-    cleanups.push(() => store.close())
-    log(`store: ${store.db.kind}${config.DATABASE_URL ? '' : ` under ${join(config.dataDir, 'pglite')}`}`)
     const connections: Redis[] = []
     const connect = () => {
       const c = createRedis(redisUrl)

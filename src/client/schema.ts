@@ -105,6 +105,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a job again
+         * @description Submits the job’s stored spec (defaults filled in), name, tags, priority and GPUs again as a new job in the same project, whose `rerunOf` names this one. The spec is checked again (what it references may be gone: 400). Takes an Idempotency-Key like POST /v1/jobs.
+         */
+        post: operations["rerunJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a failed or cancelled training job
+         * @description A failed or cancelled pretrain or distill job goes back on its queue as a new attempt and continues from its last checkpoint (model, EMA, optimiser, step and data order), to the steps its spec asks for; its crash retries (FSDFM_MAX_ATTEMPTS) count afresh. 409 not_resumable for other kinds or states, a sweep trial, or a job that left no checkpoint.
+         */
+        post: operations["resumeJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{id}/metrics": {
         parameters: {
             query?: never;
@@ -549,10 +589,10 @@ export interface components {
         ErrorBody: {
             error: {
                 /**
-                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), not_cancellable (409), no_report (409), artifact_missing (410), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
+                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), not_cancellable (409), not_resumable (409), no_report (409), artifact_missing (410), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
                  * @enum {string}
                  */
-                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "not_cancellable" | "no_report" | "artifact_missing" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
+                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "not_cancellable" | "not_resumable" | "no_report" | "artifact_missing" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
                 /** @description What is wrong, for people */
                 message: string;
                 /** @description What to do about it */
@@ -733,6 +773,32 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description What ran the job: code version, library versions, device, host, seed */
+        Provenance: {
+            code: {
+                /** @description The fsdfm package version */
+                version: string;
+                commit: string | null;
+                dirty: boolean | null;
+            };
+            /** @description Node.js version of the worker */
+            node: string;
+            python: string | null;
+            torch: string | null;
+            cuda: string | null;
+            /** @description cpu, or the GPU model and count */
+            device: string;
+            host: string;
+            worker: string;
+            seed: number | null;
+            /** @description The attempt this describes */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When that attempt started
+             */
+            at: string;
+        };
         Job: {
             /** Format: uuid */
             id: string;
@@ -781,6 +847,8 @@ export interface components {
             }) | null;
             parentId: string | null;
             sweepId: string | null;
+            rerunOf: string | null;
+            provenance: components["schemas"]["Provenance"] | null;
             cancelRequested: boolean;
             unschedulable?: string | null;
             /** Format: date-time */
@@ -853,6 +921,7 @@ export type SchemaEvaluateReport = components['schemas']['EvaluateReport'];
 export type SchemaTrainResult = components['schemas']['TrainResult'];
 export type SchemaDatasetResult = components['schemas']['DatasetResult'];
 export type SchemaPartialResult = components['schemas']['PartialResult'];
+export type SchemaProvenance = components['schemas']['Provenance'];
 export type SchemaJob = components['schemas']['Job'];
 export type SchemaWorker = components['schemas']['Worker'];
 export type SchemaToken = components['schemas']['Token'];
@@ -1683,6 +1752,8 @@ export interface operations {
                         }) | null;
                         parentId: string | null;
                         sweepId: string | null;
+                        rerunOf: string | null;
+                        provenance: components["schemas"]["Provenance"] | null;
                         cancelRequested: boolean;
                         unschedulable?: string | null;
                         /** Format: date-time */
@@ -2021,7 +2092,253 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_cancellable or no_report: the resource is in a state that does not allow this */
+            /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited or quota_exceeded: too many requests from this token, or the project is at a quota; Retry-After says when to retry where waiting helps */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal: a bug; the message carries the request id the api log has the details under */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rerunJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A retry with the same Idempotency-Key: the job the first request created */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @description The project it belongs to */
+                        project: string;
+                        createdBy: string | null;
+                        deletedAt: string | null;
+                        deletedBy: string | null;
+                        /**
+                         * @description What the job does
+                         * @enum {string}
+                         */
+                        kind: "dataset" | "pretrain" | "distill" | "evaluate" | "sample";
+                        /** @enum {string} */
+                        state: "queued" | "running" | "succeeded" | "failed" | "cancelling" | "cancelled";
+                        name: string | null;
+                        spec: {
+                            [key: string]: unknown;
+                        };
+                        priority: number;
+                        gpus: number;
+                        tags: string[];
+                        /** @description Times a worker started the job */
+                        attempt: number;
+                        worker: string | null;
+                        device: string | null;
+                        progress: ({
+                            step?: number;
+                            total?: number;
+                            loss?: number | null;
+                            tokensPerSecond?: number | null;
+                            etaSeconds?: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        result: (components["schemas"]["SampleResult"] | components["schemas"]["EvaluateResult"] | components["schemas"]["TrainResult"] | components["schemas"]["DatasetResult"] | components["schemas"]["PartialResult"]) | null;
+                        error: ({
+                            code?: string;
+                            type?: string;
+                            message: string;
+                            /** @description Last Python frame: file:line in function */
+                            frame?: string;
+                            traceback?: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        parentId: string | null;
+                        sweepId: string | null;
+                        rerunOf: string | null;
+                        provenance: components["schemas"]["Provenance"] | null;
+                        cancelRequested: boolean;
+                        unschedulable?: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description invalid_request, invalid_json or invalid_cursor: `details` names every bad field by its JSON pointer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: no token, or one unknown, revoked or expired (FSDFM_AUTH=on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: the token may see the project but its role there does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited or quota_exceeded: too many requests from this token, or the project is at a quota; Retry-After says when to retry where waiting helps */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal: a bug; the message carries the request id the api log has the details under */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resumeJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description invalid_request, invalid_json or invalid_cursor: `details` names every bad field by its JSON pointer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: no token, or one unknown, revoked or expired (FSDFM_AUTH=on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: the token may see the project but its role there does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2223,7 +2540,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_cancellable or no_report: the resource is in a state that does not allow this */
+            /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4808,7 +5125,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_cancellable or no_report: the resource is in a state that does not allow this */
+            /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -110,7 +110,7 @@ export class JobService {
   }
 
   /** Writes the row and its outbox entry in one transaction; the caller has validated `body`. */
-  async create(body: JobCreate, extra: { id?: string; sweepId?: string; who: Submitter }): Promise<Job> {
+  async create(body: JobCreate, extra: { id?: string; sweepId?: string; rerunOf?: string; who: Submitter }): Promise<Job> {
     const { who } = extra
     // Inline upload text goes to a file first; the spec keeps only its id (never echoed back).
     const upload = body.kind === 'dataset' && body.spec.source === 'upload' && body.spec.text !== undefined ? await storeInlineUpload(this.deps.uploads, body.spec.text) : null
@@ -130,6 +130,7 @@ export class JobService {
           sweepId: extra.sweepId ?? null,
           project: who.project,
           createdBy: who.subject,
+          rerunOf: extra.rerunOf ?? null,
         })
         await addToOutbox(db, created.id)
         const key = who.idempotency
@@ -183,7 +184,7 @@ export class JobService {
         // A stage of this pipeline: as valid a reference as the finished job it will become.
         const base: JobBase = {
           id, project: who.project, createdBy: who.subject, deletedAt: null, deletedBy: null, state: 'succeeded', name: null, priority: 0, gpus: 0, tags: [], attempt: 0,
-          worker: null, device: null, progress: null, error: null, parentId: null, sweepId: null, cancelRequested: false, fence: 0, heartbeatAt: null,
+          worker: null, device: null, progress: null, error: null, parentId: null, sweepId: null, cancelRequested: false, fence: 0, heartbeatAt: null, provenance: null, rerunOf: null, attemptBase: 0,
           result: { checkpoint: '(pending)', vocabSize: (dataset?.result as { vocabSize?: number } | null)?.vocabSize, seqLen: 'seqLen' in stage.body.spec ? stage.body.spec.seqLen : undefined },
           createdAt: now, startedAt: null, finishedAt: null, updatedAt: now,
         }
@@ -262,6 +263,49 @@ export class JobService {
       if (moved) return moved
     }
     return jobs.get(id)
+  }
+
+  /**
+   * Submits the spec of job `id` again as a new job (its `rerunOf` names the old one), into the
+   * old job's project. The spec is checked again: what it references may be gone by now.
+   */
+  async rerun(id: string, who: Submitter): Promise<{ job: Job; replayed: boolean } | null> {
+    const old = await this.deps.store.jobs.get(id)
+    if (!old || !who.canSee(old.project)) return null
+    const body = { kind: old.kind, spec: old.spec, name: old.name ?? undefined, priority: old.priority, gpus: old.gpus, tags: old.tags, project: old.project } as JobCreate
+    const earlier = await this.replay(who.idempotency)
+    if (earlier) return { job: (await this.deps.store.jobs.get(earlier))!, replayed: true }
+    const problems = await validateJob(body, visibleJobs(this.deps.store.jobs, who), this.deps.limits, this.deps.store.uploads)
+    if (problems.length > 0) throw new InvalidSpecError(problems.map((p) => ({ ...p, message: `${p.message} (in the spec of job ${id})` })))
+    try {
+      return { job: await this.create(body, { who, rerunOf: id }), replayed: false }
+    } catch (err) {
+      if (!(err instanceof KeyTaken)) throw err
+      return { job: (await this.deps.store.jobs.get((await this.replay(who.idempotency))!))!, replayed: true }
+    }
+  }
+
+  /**
+   * Puts a failed or cancelled training job back on its queue as a new attempt: the worker
+   * resumes it from the checkpoint in its directory (model, EMA, optimiser, step, data order),
+   * and its crash retries count afresh. `hasCheckpoint` says whether that checkpoint exists.
+   */
+  async resume(id: string, by: string, hasCheckpoint: (job: Job) => boolean): Promise<Job | null> {
+    const job = await this.deps.store.jobs.get(id)
+    if (!job) return null
+    const refuse = (why: string) => new ServiceError('not_resumable', `job ${id} cannot resume: ${why}`)
+    if (job.kind !== 'pretrain' && job.kind !== 'distill') throw refuse(`only pretrain and distill jobs resume from a checkpoint; a ${job.kind} job is rerun instead`)
+    if (job.state !== 'failed' && job.state !== 'cancelled') throw refuse(`it is ${job.state}; only a failed or cancelled job resumes`)
+    if (job.deletedAt) throw refuse('it was deleted, and its outputs with it')
+    if (job.sweepId) throw refuse(`it is a trial of sweep ${job.sweepId}, which has judged it already`)
+    if (!hasCheckpoint(job)) throw refuse('it left no checkpoint (it stopped before its first one); rerun it instead')
+    const resumed = await this.deps.store.db.tx(async (db) => {
+      await this.checkQuota(db, job.project, 1)
+      return new JobsRepo(db).resume(id, [job.state], by)
+    })
+    if (!resumed) throw refuse('its state changed meanwhile; look again')
+    this.deps.kick?.()
+    return resumed
   }
 
   /**

@@ -2,6 +2,7 @@
 // document), the CLI and the tests.
 import { Type, type Static } from 'typebox'
 import { JobCreate, JobKindSchema, JobStateSchema } from './jobs.ts'
+import { Provenance } from './provenance.ts'
 import { EvaluateReport, JobResult } from './results.ts'
 
 const Timestamp = Type.String({ format: 'date-time' })
@@ -53,6 +54,8 @@ export const JobView = Type.Object(
     error: Nullable(JobError),
     parentId: Nullable(Type.String()),
     sweepId: Nullable(Type.String()),
+    rerunOf: Nullable(Type.String({ format: 'uuid', description: 'The job this one repeats (POST /v1/jobs/{id}/rerun)' })),
+    provenance: Nullable(Provenance),
     cancelRequested: Type.Boolean(),
     unschedulable: Type.Optional(
       Nullable(Type.String({ description: 'Queued jobs only: why no worker can take it now (no live worker serves its queue), or null' })),

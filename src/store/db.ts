@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises'
 import pg from 'pg'
 import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite'
+import { lockDataDir } from './dir-lock.ts'
 import { StoreUnavailableError } from '../errors.ts'
 
 export interface QueryResult<T> {
@@ -186,11 +187,21 @@ class Mutex {
 }
 
 async function openPglite(dataDir: string, schema: string | undefined): Promise<Db> {
-  if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true })
-  const lite = await PGlite.create(dataDir, {
-    // Match pg: jsonb/json parsed to values, timestamptz to Date, int8 to number.
-    parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) },
-  })
+  let release = () => {}
+  if (!dataDir.includes('://')) {
+    await mkdir(dataDir, { recursive: true })
+    release = lockDataDir(dataDir) // one process per directory: a second is refused, naming the first
+  }
+  let lite: PGlite
+  try {
+    lite = await PGlite.create(dataDir, {
+      // Match pg: jsonb/json parsed to values, timestamptz to Date, int8 to number.
+      parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) },
+    })
+  } catch (err) {
+    release()
+    throw err
+  }
   if (schema) {
     await lite.query(`create schema if not exists "${schema}"`)
     // One connection, so a session setting holds for every later statement.
@@ -229,7 +240,11 @@ async function openPglite(dataDir: string, schema: string | undefined): Promise<
       return mutex.run(async () => {
         if (closed) return
         closed = true
-        await lite.close()
+        try {
+          await lite.close()
+        } finally {
+          release()
+        }
       })
     },
   }

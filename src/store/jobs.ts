@@ -7,6 +7,7 @@ import type { Db } from './db.ts'
 import { appendEvent } from './events.ts'
 import { addToOutbox } from './outbox.ts'
 import { iso, isoOrNull, isUuid, jsonParam, timeParam } from './sql.ts'
+import type { Provenance } from '../schemas/provenance.ts'
 import type { Job, JobError, JobInsert, JobListQuery, JobPatch, JobState, JsonObject, Page } from './types.ts'
 
 interface JobRow {
@@ -33,6 +34,9 @@ interface JobRow {
   cancel_requested: boolean
   fence: number
   heartbeat_at: Date | null
+  provenance: Provenance | null
+  rerun_of: string | null
+  attempt_base: number
   created_at: Date
   started_at: Date | null
   finished_at: Date | null
@@ -65,6 +69,9 @@ export function toJob(r: JobRow): Job {
     cancelRequested: r.cancel_requested,
     fence: r.fence,
     heartbeatAt: isoOrNull(r.heartbeat_at),
+    provenance: r.provenance,
+    rerunOf: r.rerun_of,
+    attemptBase: r.attempt_base,
     createdAt: iso(r.created_at),
     startedAt: isoOrNull(r.started_at),
     finishedAt: isoOrNull(r.finished_at),
@@ -110,8 +117,8 @@ export class JobsRepo {
     const state = row.state ?? 'queued'
     return this.db.tx(async (t) => {
       const { rows } = await t.query<JobRow>(
-        `insert into jobs (id, kind, state, name, spec, priority, gpus, tags, parent_id, sweep_id, project, created_by)
-         values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::text[], $9, $10, $11, $12)
+        `insert into jobs (id, kind, state, name, spec, priority, gpus, tags, parent_id, sweep_id, project, created_by, rerun_of)
+         values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::text[], $9, $10, $11, $12, $13)
          returning *`,
         [
           row.id ?? randomUUID(),
@@ -126,6 +133,7 @@ export class JobsRepo {
           row.sweepId ?? null,
           row.project ?? 'default',
           row.createdBy ?? null,
+          row.rerunOf ?? null,
         ],
       )
       const job = toJob(rows[0])
@@ -258,16 +266,22 @@ export class JobsRepo {
    * staleMs (it crashed or stalled), compare-and-set on the fence the caller read, so of two
    * workers racing exactly one wins. Bumps attempt and fence; null when another won.
    */
-  async claim(id: string, seen: { state: JobState; fence: number }, by: { worker: string; device: string; staleMs: number }): Promise<Job | null> {
+  async claim(
+    id: string,
+    seen: { state: JobState; fence: number },
+    by: { worker: string; device: string; staleMs: number; provenance?: Omit<Provenance, 'attempt'> },
+  ): Promise<Job | null> {
     if (seen.state !== 'queued' && seen.state !== 'running') return null
     return this.db.tx(async (t) => {
+      // The provenance describes this attempt (the right side's `attempt` is the old value).
       const { rows } = await t.query<JobRow>(
         `update jobs set state = 'running', attempt = attempt + 1, fence = fence + 1, worker = $3, device = $4, dispatched = false,
-           heartbeat_at = now(), started_at = coalesce(started_at, now()), error = null, updated_at = now()
+           heartbeat_at = now(), started_at = coalesce(started_at, now()), error = null, updated_at = now(),
+           provenance = case when $6::jsonb is null then provenance else $6::jsonb || jsonb_build_object('attempt', attempt + 1) end
          where id = $1 and fence = $2 and (state = 'queued'
            or (state = 'running' and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => $5::float8 / 1000))))
          returning *`,
-        [id, seen.fence, by.worker, by.device, by.staleMs],
+        [id, seen.fence, by.worker, by.device, by.staleMs, jsonParam(by.provenance ?? null)],
       )
       if (!rows.length) return null
       const job = toJob(rows[0])
@@ -314,6 +328,28 @@ export class JobsRepo {
       const job = toJob(rows[0])
       if (job.state === 'queued') await addToOutbox(t, id)
       await appendEvent(t, id, 'state', { from: rows[0].prev_state, to: job.state, attempt: job.attempt, reason })
+      return job
+    })
+  }
+
+  /**
+   * A failed or cancelled job back to `queued` as a new attempt (and to the outbox): its error
+   * and end cleared, its crash-retry count restarted from here. Null when its state moved.
+   */
+  async resume(id: string, from: readonly JobState[], by: string): Promise<Job | null> {
+    return this.db.tx(async (t) => {
+      const { rows } = await t.query<JobRow & { prev_state: JobState }>(
+        `with prev as (select id, state from jobs where id = $1 and state = any($2::text[]) and deleted_at is null for no key update)
+         update jobs set state = 'queued', error = null, result = null, finished_at = null, cancel_requested = false, worker = null,
+           attempt_base = jobs.attempt, heartbeat_at = null, dispatched = false, updated_at = now()
+         from prev where jobs.id = prev.id
+         returning jobs.*, prev.state as prev_state`,
+        [id, [...from]],
+      )
+      if (!rows.length) return null
+      const job = toJob(rows[0])
+      await addToOutbox(t, id)
+      await appendEvent(t, id, 'state', { from: rows[0].prev_state, to: 'queued', attempt: job.attempt, reason: 'resumed', by })
       return job
     })
   }

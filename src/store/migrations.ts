@@ -183,6 +183,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `update job_events e set project = j.project from jobs j where j.id = e.job_id`,
     ],
   },
+  {
+    version: 4,
+    name: 'provenance, reruns and resumes',
+    statements: [
+      // What ran the latest attempt: code version, Node/Python/torch/CUDA, device, host, seed.
+      `alter table jobs add column provenance jsonb`,
+      // A rerun is a new job with the same spec; it names the job it repeats.
+      `alter table jobs add column rerun_of uuid`,
+      // A resumed job counts its crash retries (FSDFM_MAX_ATTEMPTS) from its resume on.
+      `alter table jobs add column attempt_base integer not null default 0`,
+    ],
+  },
 ]
 
 /**

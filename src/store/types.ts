@@ -1,6 +1,7 @@
 // Rows as the rest of the service sees them: camelCase, JSON columns as values, timestamps
 // as ISO-8601 strings (millisecond precision, UTC), int8 columns as numbers.
 import type { JobKind, JobState, SpecOf } from '../schemas/jobs.ts'
+import type { Provenance } from '../schemas/provenance.ts'
 
 export type { JobKind, JobState }
 export type JsonObject = Record<string, unknown>
@@ -42,6 +43,12 @@ export interface JobBase {
   fence: number
   /** The holding worker's last sign of life (null when no worker holds the job). */
   heartbeatAt: string | null
+  /** What ran the latest attempt (null until a worker took it). */
+  provenance: Provenance | null
+  /** The job this one repeats (POST /v1/jobs/{id}/rerun). */
+  rerunOf: string | null
+  /** The attempt count at its last resume: crash retries are counted from there. */
+  attemptBase: number
   createdAt: string
   startedAt: string | null
   finishedAt: string | null
@@ -73,6 +80,7 @@ export interface JobInsert {
   /** Default: 'default'. */
   project?: string
   createdBy?: string | null
+  rerunOf?: string | null
 }
 
 /** Fields a state transition may set; undefined leaves a column as it is, null clears it. */

@@ -8,11 +8,10 @@ import { infillToFixed, promptToFixed } from '../data/templates.ts'
 import { gpt2Vocab, vocabFromManifest, type Vocabulary } from '../data/tokenizer.ts'
 import { SERVICE_ONLY, type RunInputs } from '../schemas/run-spec.ts'
 import type { Job } from '../store/types.ts'
-import { jobDir } from '../jobs/paths.ts'
+import { jobDir, ownCheckpoint } from '../jobs/paths.ts'
 
 export const datasetDir = (artifactDir: string, jobId: string): string => join(jobDir(artifactDir, jobId), 'dataset')
 /** The job's own checkpoint; the Python side writes it atomically, so it is either whole or absent. */
-export const ownCheckpoint = (artifactDir: string, jobId: string): string => join(jobDir(artifactDir, jobId), 'checkpoint.pt')
 
 export class InputError extends Error {
   constructor(message: string) {

@@ -14,6 +14,9 @@ export const PingResult = Type.Object({
   devices: Type.Integer({ minimum: 0 }),
   memory: Type.Optional(Nullable(Type.Number())),
   version: Type.String(),
+  python: Type.String(),
+  cudaVersion: Nullable(Type.String()),
+  deviceName: Nullable(Type.String()),
 })
 export type PingInfo = Static<typeof PingResult>
 

@@ -21,6 +21,7 @@ import { isStoreUnavailable } from '../store/db.ts'
 import type { Store } from '../store/index.ts'
 import type { Job, JobError, JobOf } from '../store/types.ts'
 import { PythonBridge, PythonDiedError, type PingInfo } from './bridge.ts'
+import { jobProvenance, workerProvenance, type WorkerProvenance } from './provenance.ts'
 import { RunArtifacts, type RunStatus } from './runtime-api.ts'
 import { checked } from './bridge.ts'
 import { prepareRun } from './inputs.ts'
@@ -57,6 +58,8 @@ export class FsdfmWorker {
   readonly bridge: PythonBridge
   private workers: Worker<JobPayload>[] = []
   private python: PingInfo | null = null
+  /** What each job this worker runs records as its provenance (set at start). */
+  private provenance: WorkerProvenance | null = null
   private readonly device: string
   private readonly log: (msg: string) => void
   /** Echo Python's log lines (they are always kept as job events and in the job's log.txt). */
@@ -102,8 +105,9 @@ export class FsdfmWorker {
       queues: this.queues,
       gpus: config.gpuList.length,
       memoryBytes: this.device === 'cuda' ? (this.python.memory ?? null) : totalmem(),
-      info: { pid: process.pid, node: process.version, torch: this.python.torch, cuda: this.python.cuda },
+      info: { pid: process.pid, node: process.version, python: this.python.python, torch: this.python.torch, cuda: this.python.cudaVersion, device: this.python.deviceName },
     })
+    this.provenance = workerProvenance({ commit: config.FSDFM_COMMIT, worker: config.workerName, device: this.device, gpus: config.gpuList.length, python: this.python })
     this.registryTimer = setInterval(() => void store.workers.heartbeat(config.workerName).catch(() => {}), REGISTRY_HEARTBEAT_MS)
     this.registryTimer.unref()
     const common = {
@@ -230,8 +234,9 @@ export class FsdfmWorker {
             }
             continue
           }
-          if (job.attempt >= config.FSDFM_MAX_ATTEMPTS) {
-            const error = { code: 'too_many_attempts', message: `job was started ${job.attempt} times and its worker died each time` }
+          // Counted from the last resume (POST /v1/jobs/{id}/resume), which starts a fresh budget.
+          if (job.attempt - job.attemptBase >= config.FSDFM_MAX_ATTEMPTS) {
+            const error = { code: 'too_many_attempts', message: `job was started ${job.attempt - job.attemptBase} times and its worker died each time` }
             const done = await store.jobs.transition(jobId, [job.state], 'failed', { error }, { fence: job.fence })
             if (done) {
               this.log(`job ${jobId} failed: ${error.message}`)
@@ -240,7 +245,9 @@ export class FsdfmWorker {
             }
             continue
           }
-          const claimed = await store.jobs.claim(jobId, { state: job.state, fence: job.fence }, { worker: config.workerName, device: job.kind === 'dataset' ? 'cpu' : this.device, staleMs })
+          const device = job.kind === 'dataset' ? 'cpu' : this.device
+          const { attempt: _attempt, ...provenance } = jobProvenance(this.provenance!, job, device)
+          const claimed = await store.jobs.claim(jobId, { state: job.state, fence: job.fence }, { worker: config.workerName, device, staleMs, provenance })
           if (claimed) return claimed
           continue // another worker won, or the state moved: look again
         }

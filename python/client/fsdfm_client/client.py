@@ -178,6 +178,15 @@ class Client:
         """
         return self._json("POST", f"/v1/jobs/{self._id(job)}/cancel")
 
+    def rerun(self, job: Union[str, Json]) -> Json:
+        """Submits the job's spec again as a new job (its ``rerunOf`` names the old one)."""
+        return self._json("POST", f"/v1/jobs/{self._id(job)}/rerun")
+
+    def resume(self, job: Union[str, Json]) -> Json:
+        """Continues a failed or cancelled pretrain/distill job from its last checkpoint, as a
+        new attempt of the same job. Raises ``Conflict`` (``not_resumable``, saying why) otherwise."""
+        return self._json("POST", f"/v1/jobs/{self._id(job)}/resume")
+
     def events(self, job: Union[str, Json, None] = None, last_event_id: Optional[int] = None) -> Iterator[Event]:
         """The events of a job (its whole history first, or those after ``last_event_id``), ending
         after its terminal state; without a job, every job's events from now on, without end.

@@ -8,6 +8,7 @@ import type { ValidationLimits } from '../../jobs/validate.ts'
 import { TERMINAL_STATES } from '../../schemas/jobs.ts'
 import { ArtifactList, JobCreateBody, JobList, JobListQuery, JobView, LogsQuery, MetricsQuery, MetricsView, ReportView } from '../../schemas/views.ts'
 import { removeOutputs } from '../../jobs/janitor.ts'
+import { ownCheckpoint } from '../../jobs/paths.ts'
 import { listable, submitterOf } from '../access.ts'
 import { InvalidSpecError, notFound, ServiceError } from '../errors.ts'
 import { errors, JSON_BODY_ERRORS, media } from '../openapi.ts'
@@ -131,6 +132,51 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const job = await app.jobService.cancel(request.params.id, request.principal.subject)
       if (!job) throw notFound(`job ${request.params.id}`)
       return reply.code(202).send(job)
+    },
+  )
+
+  app.post(
+    '/jobs/:id/rerun',
+    {
+      config: { access: { need: 'member', in: 'job' } },
+      schema: {
+        tags: ['jobs'],
+        operationId: 'rerunJob',
+        summary: 'Run a job again',
+        description:
+          'Submits the job’s stored spec (defaults filled in), name, tags, priority and GPUs again as a new job in the same project, whose `rerunOf` names this one. The spec is checked again (what it references may be gone: 400). Takes an Idempotency-Key like POST /v1/jobs.',
+        params: IdParams,
+        response: { 200: { ...JobView, description: 'A retry with the same Idempotency-Key: the job the first request created' }, 201: JobView, ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const job = await store.jobs.get(request.params.id)
+      if (!job) throw notFound(`job ${request.params.id}`)
+      const out = await app.jobService.rerun(job.id, submitterOf(request, job.project, `POST /v1/jobs/${job.id}/rerun`))
+      if (!out) throw notFound(`job ${request.params.id}`)
+      const [created] = await withScheduling(app.limits, [out.job])
+      return reply.code(out.replayed ? 200 : 201).header('location', `/v1/jobs/${created.id}`).send(created)
+    },
+  )
+
+  app.post(
+    '/jobs/:id/resume',
+    {
+      config: { access: { need: 'member', in: 'job' } },
+      schema: {
+        tags: ['jobs'],
+        operationId: 'resumeJob',
+        summary: 'Resume a failed or cancelled training job',
+        description:
+          'A failed or cancelled pretrain or distill job goes back on its queue as a new attempt and continues from its last checkpoint (model, EMA, optimiser, step and data order), to the steps its spec asks for; its crash retries (FSDFM_MAX_ATTEMPTS) count afresh. 409 not_resumable for other kinds or states, a sweep trial, or a job that left no checkpoint.',
+        params: IdParams,
+        response: { 202: JobView, ...errors(400, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const job = await app.jobService.resume(request.params.id, request.principal.subject, (j) => existsSync(ownCheckpoint(app.deps.config.artifactDir, j.id)))
+      if (!job) throw notFound(`job ${request.params.id}`)
+      return reply.code(202).header('location', `/v1/jobs/${job.id}`).send((await withScheduling(app.limits, [job]))[0])
     },
   )
 

@@ -5,7 +5,7 @@ import { basename } from 'node:path'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Option, type Command } from 'commander'
-import { ApiError, unwrap, type Job, type JobCreate, type JobKind, type JobState, type Metrics } from '../../client/index.ts'
+import { ApiError, unwrap, type FsdfmClient, type Job, type JobCreate, type JobKind, type JobState, type Metrics } from '../../client/index.ts'
 import { clientFor, offered, readSpecFile, remote, resolveJobId, type RemoteFlags } from './context.ts'
 import { describeOutcome, exitCodeOf, followJob } from './follow.ts'
 import { cell, CliError, duration, EXIT, printJson, table } from './output.ts'
@@ -72,6 +72,11 @@ async function submit(options: RemoteFlags & { file: string; follow?: boolean; n
     return EXIT.ok
   }
   if (!options.json) process.stderr.write(`submitted ${job.kind} job ${job.id}\n`)
+  return followToEnd(client, job, options)
+}
+
+/** Follows a job to its end, prints how it ended, and returns the exit code that says so. */
+async function followToEnd(client: FsdfmClient, job: Job, options: RemoteFlags): Promise<number> {
   const end = await followJob(client, job, { quiet: options.json })
   if (options.json) printJson(end)
   else console.log(describeOutcome(end))
@@ -101,6 +106,30 @@ async function cancelJob(id: string, options: RemoteFlags & { wait?: boolean }):
   if (options.json) printJson(job)
   else console.log(`job ${job.id} ${job.state}${job.state === 'cancelling' ? ' (it stops within one step; --wait waits for it)' : ''}`)
   return EXIT.ok
+}
+
+async function rerunJob(id: string, options: RemoteFlags & { follow?: boolean }): Promise<number> {
+  const { client } = clientFor(options)
+  const jobId = await resolveJobId(client, id)
+  const job = unwrap(await client.api.POST('/v1/jobs/{id}/rerun', { params: { path: { id: jobId } } }))
+  if (!options.follow) {
+    if (options.json) printJson(job)
+    else console.log(`submitted ${job.kind} job ${job.id} (a rerun of ${jobId})`)
+    return EXIT.ok
+  }
+  return followToEnd(client, job, options)
+}
+
+async function resumeJob(id: string, options: RemoteFlags & { follow?: boolean }): Promise<number> {
+  const { client } = clientFor(options)
+  const jobId = await resolveJobId(client, id)
+  const job = unwrap(await client.api.POST('/v1/jobs/{id}/resume', { params: { path: { id: jobId } } }))
+  if (!options.follow) {
+    if (options.json) printJson(job)
+    else console.log(`job ${job.id} queued again; it continues from its last checkpoint`)
+    return EXIT.ok
+  }
+  return followToEnd(client, job, options)
 }
 
 async function removeJob(id: string, options: RemoteFlags): Promise<number> {
@@ -249,6 +278,12 @@ export function registerJobCommands(program: Command, action: (fn: Run) => (...a
   remote(jobs.command('cancel').description('Cancel a job: a queued one never starts, a running one stops within a step and checkpoints').argument('<id>', 'job id or prefix').option('--wait', 'wait until it has stopped'))
     .addHelpText('after', example('fsdfm jobs cancel 1b2c3d4e --wait'))
     .action(action(cancelJob))
+  remote(jobs.command('rerun').description('Submit a job’s spec again as a new job (it names the old one)').argument('<id>', 'job id or prefix').option('--follow', 'follow the new job to its end'))
+    .addHelpText('after', example('fsdfm jobs rerun 1b2c3d4e --follow'))
+    .action(action(rerunJob))
+  remote(jobs.command('resume').description('Continue a failed or cancelled pretrain/distill job from its last checkpoint, as a new attempt').argument('<id>', 'job id or prefix').option('--follow', 'follow it to its end'))
+    .addHelpText('after', example('fsdfm jobs resume 1b2c3d4e --follow'))
+    .action(action(resumeJob))
   remote(jobs.command('rm').description('Delete a job and its outputs (a running one is cancelled first); says so when the server does not offer deleting').argument('<id>', 'job id or prefix'))
     .addHelpText('after', example('fsdfm jobs rm 1b2c3d4e'))
     .action(action(removeJob))
