@@ -4,6 +4,8 @@
 source "$(dirname "$0")/setup.sh"
 $PYTHON_BIN -c 'import pytest' >/dev/null 2>&1 || apt_install python3-pytest
 command -v flake8 >/dev/null || apt_install flake8
+# test/ops/prometheus.test.ts scrapes the service with a real Prometheus (it skips, saying so, without one).
+command -v prometheus >/dev/null || apt_install prometheus || echo 'setup: prometheus could not be installed; its test will skip' >&2
 
 # Redis on 6379 and PostgreSQL on 5432, started (or installed) when they are not running.
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then

@@ -79,9 +79,10 @@ export function submitterOf(request: FastifyRequest, project: string | undefined
  */
 export function registerAccess(app: FastifyInstance, store: Store): void {
   app.addHook('preHandler', async (request) => {
-    // An unknown route answers 404 from the not-found handler, which has no rule of its own.
-    if (!request.url.startsWith('/v1/') || request.is404) return
+    // An unknown route answers 404 from the not-found handler, which has no rule of its own;
+    // outside /v1 only routes that declare a rule (GET /metrics) are checked.
     const rule = request.routeOptions.config?.access
+    if (request.is404 || (!request.url.startsWith('/v1/') && !rule)) return
     // A route that forgot to say who may call it is closed (the access matrix test names it).
     if (!rule) throw new ServiceError('forbidden', `no access rule for ${request.method} ${request.routeOptions.url}`)
     const p = request.principal

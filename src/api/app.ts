@@ -27,6 +27,8 @@ import teamRoutes from './team/index.ts'
 import { registerAuth } from './auth.ts'
 import { registerAccess, type AccessRule } from './access.ts'
 import workersRoutes from './workers/index.ts'
+import queuesRoutes from './queues/index.ts'
+import { registerPrometheus } from './prometheus/index.ts'
 import { accessErrors, buildLocalReference, finishDocument } from './openapi.ts'
 import { checkJsonValue, stringProblem } from './input.ts'
 import { API_VERSION } from './version.ts'
@@ -102,8 +104,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'solvers', description: 'The sampling surface' },
         { name: 'sweeps', description: 'Hyper-parameter sweeps: trials are jobs' },
         { name: 'uploads', description: 'Texts for dataset jobs, streamed to disk' },
-        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'health', description: 'Liveness, readiness and Prometheus metrics' },
         { name: 'workers', description: 'The workers registered with the store' },
+        { name: 'queues', description: 'The BullMQ queues: depth, oldest wait, pause and resume' },
         { name: 'team', description: 'Identities, tokens and projects' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /v1/tokens (or the one printed at first start); FSDFM_AUTH=off needs none' } } },
@@ -230,6 +233,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const validates = ['params', 'querystring', 'body', 'headers'].some((part) => part in route.schema!)
     route.schema.response = { ...accessErrors(methods[0], route.url, route.config?.access, validates), ...(route.schema.response as object) }
   })
+  // Request counts and latencies see every route: its hooks go on the root before the routes.
+  registerPrometheus(app)
   await app.register(healthRoutes)
   await app.register(jobsRoutes, { prefix: '/v1' })
   await app.register(pipelinesRoutes, { prefix: '/v1' })
@@ -238,6 +243,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sweepsRoutes, { prefix: '/v1' })
   await app.register(uploadsRoutes, { prefix: '/v1' })
   await app.register(workersRoutes, { prefix: '/v1' })
+  await app.register(queuesRoutes, { prefix: '/v1' })
   await app.register(teamRoutes, { prefix: '/v1' })
   return app
 }

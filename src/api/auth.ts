@@ -1,4 +1,4 @@
-// Identities on the api: every /v1 request carries `Authorization: Bearer <token>` (browsers'
+// Identities on the api: every /v1 request (and /metrics) carries `Authorization: Bearer <token>` (browsers'
 // event streams may pass a short-lived stream token as ?access_token=, since EventSource sends
 // no headers). With FSDFM_AUTH=off (a laptop on a loopback address) every caller is the local
 // operator. Lookups are cached for a few seconds, so a revoked token stops working within that.
@@ -35,7 +35,9 @@ export function registerAuth(app: FastifyInstance, store: Store, enabled: boolea
   }
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!request.url.startsWith('/v1/')) return
+    // Every /v1 route, and a route outside /v1 that declares an access rule (GET /metrics);
+    // /health, /ready and /docs declare none and stay open.
+    if (!request.url.startsWith('/v1/') && !request.routeOptions.config?.access) return
     if (!enabled) {
       request.principal = LOCAL_OPERATOR
       return

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { registerAccountCommands } from './remote/account.ts'
 import { registerJobCommands } from './remote/jobs.ts'
+import { registerQueueCommands } from './remote/queues.ts'
 import { describeError, EXIT, EXIT_CODES_HELP, printJson } from './remote/output.ts'
 import { registerSweepCommands } from './remote/sweeps.ts'
 import { serve, SERVER_FLAGS } from './serve.ts'
@@ -62,6 +63,7 @@ function buildProgram(): Command {
 
   registerAccountCommands(program, action)
   registerJobCommands(program, action)
+  registerQueueCommands(program, action)
   registerSweepCommands(program, action)
   return program
 }

@@ -36,6 +36,26 @@ export interface QueuesOptions {
   timeoutMs?: number
 }
 
+/** What a queue holds now, as Redis knows it (so every api and worker process sees the same). */
+export interface QueueStats {
+  name: QueueName
+  /** Jobs a worker may take next: BullMQ's waiting and prioritized (BullMQ 6 keeps a paused queue's jobs there too). */
+  waiting: number
+  /** Jobs a worker holds (BullMQ's active). */
+  running: number
+  delayed: number
+  /** Seconds since the oldest waiting job was put on the queue; null when none waits. */
+  oldestWaitSeconds: number | null
+  /** Paused in Redis: no worker process takes a new job from it until it is resumed. */
+  paused: boolean
+}
+
+/** Queue names: `data`, `cpu`, `gpuN` (N ≥ 1). */
+export const isQueueName = (name: string): name is QueueName => /^(data|cpu|gpu[1-9][0-9]{0,3})$/.test(name)
+
+/** BullMQ's prioritized set scores a job priority × 2^32 + an insertion counter. */
+const PRIORITY_BAND = 2 ** 32
+
 /** BullMQ states in which a job is on its way to a worker (or with one). */
 const ON_QUEUE = new Set(['waiting', 'prioritized', 'delayed', 'active', 'waiting-children'])
 
@@ -111,6 +131,55 @@ export class Queues {
     } catch {
       return false // locked by a worker that just took it
     }
+  }
+
+  async stats(name: QueueName): Promise<QueueStats> {
+    const queue = this.get(name)
+    const [counts, paused, oldest] = await this.bounded(
+      `the counts of queue ${name}`,
+      Promise.all([queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed'), queue.isPaused(), this.oldestWaiting(queue)]),
+    )
+    return {
+      name,
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      running: counts.active ?? 0,
+      delayed: counts.delayed ?? 0,
+      oldestWaitSeconds: oldest === null ? null : Math.max(0, (Date.now() - oldest) / 1000),
+      paused,
+    }
+  }
+
+  /**
+   * When the oldest waiting job was added (ms since the epoch), or null. The wait list is FIFO
+   * (its tail goes next); the prioritized set is FIFO within a priority, so the oldest job is
+   * the first of some priority: only those few job hashes are read, not the whole queue.
+   */
+  private async oldestWaiting(queue: Queue<JobPayload>): Promise<number | null> {
+    const [waitTail, pausedTail, prioritized] = await Promise.all([
+      this.connection.lrange(queue.keys.wait, -1, -1),
+      this.connection.lrange(queue.keys.paused, -1, -1),
+      this.connection.zrange(queue.keys.prioritized, '0', '-1', 'WITHSCORES'),
+    ])
+    const ids = new Set([...waitTail, ...pausedTail])
+    const bands = new Set<number>()
+    for (let i = 0; i < prioritized.length; i += 2) {
+      const band = Math.floor(Number(prioritized[i + 1]) / PRIORITY_BAND)
+      if (bands.has(band)) continue
+      bands.add(band)
+      ids.add(prioritized[i])
+    }
+    const stamps = await Promise.all([...ids].map((id) => this.connection.hget(queue.toKey(id), 'timestamp')))
+    const times = stamps.map(Number).filter((t) => Number.isFinite(t) && t > 0)
+    return times.length ? Math.min(...times) : null
+  }
+
+  /** Pauses the queue in Redis: every worker process stops taking new jobs from it (running ones finish). */
+  async pause(name: QueueName): Promise<void> {
+    await this.bounded(`pause of queue ${name}`, this.get(name).pause())
+  }
+
+  async resume(name: QueueName): Promise<void> {
+    await this.bounded(`resume of queue ${name}`, this.get(name).resume())
   }
 
   async close(): Promise<void> {

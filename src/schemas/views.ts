@@ -153,3 +153,16 @@ export const WorkerView = Type.Object(
   { $id: 'Worker' },
 )
 export const WorkerList = Type.Object({ items: Type.Array(WorkerView) })
+
+export const QueueView = Type.Object(
+  {
+    name: Type.String({ description: 'data, cpu or gpuN' }),
+    waiting: Type.Integer({ description: 'Jobs waiting for a worker (BullMQ waiting and prioritized). Fair share keeps each project’s backlog in the store and only a few of its jobs here' }),
+    running: Type.Integer({ description: 'Jobs a worker holds (BullMQ active)' }),
+    delayed: Type.Integer(),
+    oldestWaitSeconds: Nullable(Type.Number({ description: 'Seconds since the oldest waiting job was put on the queue; null when none waits' })),
+    paused: Type.Boolean({ description: 'No worker takes a new job from it until it is resumed' }),
+  },
+  { $id: 'Queue' },
+)
+export const QueueList = Type.Object({ items: Type.Array(QueueView) })

@@ -8,6 +8,7 @@ import { migrate } from './migrations.ts'
 import { OutboxRepo } from './outbox.ts'
 import { ProjectsRepo } from './projects.ts'
 import { TokensRepo } from './tokens.ts'
+import { StatsRepo } from './stats.ts'
 import { SweepsRepo } from './sweeps.ts'
 import { UploadsRepo } from './uploads.ts'
 import { WorkersRepo } from './workers.ts'
@@ -24,6 +25,8 @@ export interface Store {
   uploads: UploadsRepo
   tokens: TokensRepo
   projects: ProjectsRepo
+  /** Read-only aggregates for monitoring. */
+  stats: StatsRepo
   close(): Promise<void>
 }
 
@@ -55,6 +58,7 @@ export function storeOf(db: Db): Store {
     uploads: new UploadsRepo(db),
     tokens: new TokensRepo(db),
     projects: new ProjectsRepo(db),
+    stats: new StatsRepo(db),
     close: () => db.close(),
   }
 }

@@ -93,6 +93,10 @@ const requests: Record<string, () => Promise<Call>> = {
   'GET /v1/uploads/:id': async () => ({ path: `/v1/uploads/${uploadId}` }),
   'GET /v1/solvers': async () => ({ path: '/v1/solvers' }),
   'GET /v1/workers': async () => ({ path: '/v1/workers' }),
+  'GET /v1/queues': async () => ({ path: '/v1/queues' }),
+  // Nothing runs on this api-only service: pausing and resuming cpu changes no outcome here.
+  'POST /v1/queues/:name/pause': async () => ({ path: '/v1/queues/cpu/pause' }),
+  'POST /v1/queues/:name/resume': async () => ({ path: '/v1/queues/cpu/resume' }),
   'GET /v1/me': async () => ({ path: '/v1/me' }),
   'POST /v1/tokens': async () => ({ path: '/v1/tokens', body: { name: 'made-in-test', grants: [{ project: A, role: 'viewer' }] } }),
   'GET /v1/tokens': async () => ({ path: '/v1/tokens' }),

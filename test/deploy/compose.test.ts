@@ -6,7 +6,7 @@ import { parse } from 'yaml'
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'))
 const services = compose.services as Record<string, any>
 
-t.strictSame(Object.keys(services).sort(), ['api', 'postgres', 'redis', 'worker-gpu0'])
+t.strictSame(Object.keys(services).sort(), ['api', 'grafana', 'postgres', 'prometheus', 'redis', 'worker-gpu0'])
 
 t.test('api and worker share Redis, PostgreSQL and the artifact volume', async (t) => {
   for (const name of ['api', 'worker-gpu0']) {
@@ -50,4 +50,35 @@ t.test('the Dockerfiles build the two roles', async (t) => {
   t.match(worker, /node_24\.x/)
   t.match(worker, /COPY python/)
   t.match(worker, /CMD \["node", "bin\/fsdfm.js", "worker"\]/)
+})
+
+t.test('the monitoring profile: Prometheus scrapes the api with the token, Grafana shows it', async (t) => {
+  const base = ['api', 'postgres', 'redis', 'worker-gpu0']
+  for (const name of base) t.notOk(services[name].profiles, `${name} runs without a profile`)
+  for (const name of ['prometheus', 'grafana']) t.strictSame(services[name].profiles, ['monitoring'], `${name} only with --profile monitoring`)
+  const prom = services.prometheus
+  t.match(prom.image, /^prom\/prometheus:v\d/)
+  t.ok(prom.volumes.includes('./docker/prometheus.yml:/etc/prometheus/prometheus.yml:ro'), 'the scrape config is the repository’s')
+  t.strictSame(prom.secrets, ['admin-token'], 'the token file it sends is mounted')
+  const scrape = parse(readFileSync('docker/prometheus.yml', 'utf8')).scrape_configs[0]
+  t.equal(scrape.metrics_path, '/metrics')
+  t.strictSame(scrape.static_configs[0].targets, ['api:8080'], 'it scrapes the api service')
+  t.match(scrape.authorization, { type: 'Bearer', credentials_file: '/run/secrets/admin-token' })
+  t.equal(services.api.ports[0].split(':').at(-1), scrape.static_configs[0].targets[0].split(':')[1], 'on the port the api listens on')
+  t.match(prom.ports, [/^127\.0\.0\.1:9090:9090$/], 'published on loopback only')
+
+  const grafana = services.grafana
+  t.match(grafana.image, /^grafana\/grafana:\d/)
+  t.ok(grafana.volumes.includes('./docker/grafana/provisioning:/etc/grafana/provisioning:ro'))
+  t.ok(grafana.volumes.includes('./docker/grafana/dashboards:/etc/grafana/dashboards:ro'))
+  t.match(grafana.ports, [/^127\.0\.0\.1:3000:3000$/])
+  const datasource = parse(readFileSync('docker/grafana/provisioning/datasources/prometheus.yml', 'utf8')).datasources[0]
+  t.match(datasource, { type: 'prometheus', uid: 'prometheus', url: 'http://prometheus:9090' }, 'the datasource is the prometheus service')
+  const provider = parse(readFileSync('docker/grafana/provisioning/dashboards/fsdfm.yml', 'utf8')).providers[0]
+  t.equal(provider.options.path, '/etc/grafana/dashboards', 'dashboards are loaded from where they are mounted')
+  const dashboard = JSON.parse(readFileSync('docker/grafana/dashboards/fsdfm.json', 'utf8'))
+  type Panel = { datasource: { uid: string }; targets: { datasource: { uid: string } }[] }
+  const uids = new Set((dashboard.panels as Panel[]).flatMap((p) => [p.datasource.uid, ...p.targets.map((x) => x.datasource.uid)]))
+  t.strictSame([...uids], ['prometheus'], 'every panel queries that datasource')
+  for (const name of ['grafana', 'prometheus']) t.ok(name in compose.volumes, `${name} keeps its data in a volume`)
 })
