@@ -15,7 +15,8 @@ const TOUCH_EVERY_MS = 60_000
 const STREAM_ROUTE = /^\/v1\/(events|jobs\/[^/]+\/(events|logs))(\?|$)/
 
 export function registerAuth(app: FastifyInstance, store: Store, enabled: boolean): void {
-  app.decorateRequest('principal', null as unknown as Principal)
+  // Set by the hook below on every request it covers; null until then.
+  app.decorateRequest('principal', null, [])
   const cache = new Map<string, { principal: Principal | null; at: number }>()
   const touched = new Map<string, number>()
 

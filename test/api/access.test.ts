@@ -74,6 +74,9 @@ const requests: Record<string, () => Promise<Call>> = {
   'GET /v1/jobs': async () => ({ path: '/v1/jobs' }),
   'GET /v1/jobs/:id': async () => ({ path: `/v1/jobs/${jobWithArtifact}` }),
   'POST /v1/jobs/:id/cancel': async () => ({ path: `/v1/jobs/${await job()}/cancel` }),
+  'POST /v1/jobs/:id/rerun': async () => ({ path: `/v1/jobs/${await job()}/rerun` }),
+  // A queued job does not resume (409): past the access check, which is what counts here.
+  'POST /v1/jobs/:id/resume': async () => ({ path: `/v1/jobs/${await job()}/resume` }),
   'DELETE /v1/jobs/:id': async () => ({ path: `/v1/jobs/${await job()}` }),
   'GET /v1/jobs/:id/metrics': async () => ({ path: `/v1/jobs/${jobWithArtifact}/metrics` }),
   'GET /v1/jobs/:id/report': async () => ({ path: `/v1/jobs/${jobWithArtifact}/report` }),

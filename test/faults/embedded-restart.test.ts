@@ -39,14 +39,14 @@ for (const lose of [false, true]) {
   })
 }
 
-t.test('a second process on the same data directory is refused, naming the first; a dead one’s lock is taken over', async (t) => {
+t.test('a second process on the same data directory is refused, naming the first; a dead one’s lock is taken over (fsdfm api: the same store opening as up, without Python)', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fsdfm-embedded-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const env = { FSDFM_DATA_DIR: dataDir, FSDFM_PORT: '0', DATABASE_URL: '', REDIS_URL: '', FSDFM_ARTIFACT_DIR: '' }
   const lockFile = join(dataDir, 'pglite', LOCK_FILE)
-  const first = spawnFsdfm(t, 'up', env)
+  const first = spawnFsdfm(t, 'api', env)
   await first.waitFor(/api: http/, 120_000)
-  const second = spawnFsdfm(t, 'up', env)
+  const second = spawnFsdfm(t, 'api', env)
   const { code } = await second.exited
   t.not(code, 0, 'the second exits with an error')
   t.match(second.output, new RegExp(`in use by process ${first.child.pid}`), 'and names the process that holds the directory')
@@ -64,7 +64,7 @@ t.test('a second process on the same data directory is refused, naming the first
   const dead = spawn(process.execPath, ['-e', ''])
   await new Promise((r) => dead.once('exit', r))
   writeFileSync(lockFile, JSON.stringify({ pid: dead.pid, host: hostname(), boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), startedAt: new Date().toISOString(), argv: 'bin/fsdfm.js up' }))
-  const third = spawnFsdfm(t, 'up', env)
+  const third = spawnFsdfm(t, 'api', env)
   await third.waitFor(/api: http/, 120_000)
   t.ok(third.running, 'a start after a crash is not refused')
   third.child.kill('SIGTERM')

@@ -29,7 +29,7 @@ export class ScrapeCollector {
     'jobs' | 'jobFailures' | 'workerHeartbeatAge' | 'workerLive' | 'jobTokensPerSecond' | 'jobLoss' | 'queueWaiting' | 'queueRunning' | 'queueDelayed' | 'queueOldestWait' | 'queuePaused' | 'sourceUp',
     Gauge
   >
-  private readonly runSeconds = new StoreHistogram(METRICS.jobRunSeconds, RUN_SECONDS_BUCKETS)
+  readonly runSeconds = new StoreHistogram(METRICS.jobRunSeconds, RUN_SECONDS_BUCKETS)
   /** Queue names from the last store reading, for when the store does not answer but Redis does. */
   private lastQueues: QueueName[] = ['data', 'cpu']
   /** Scrapes that arrive together share one reading. */
@@ -55,7 +55,6 @@ export class ScrapeCollector {
       queuePaused: gauge(METRICS.queuePaused),
       sourceUp: gauge(METRICS.sourceUp),
     }
-    registry.registerMetric(this.runSeconds.asMetric())
   }
 
   /** Reads the store and Redis and replaces every scrape-time series. */

@@ -77,7 +77,9 @@ export function registerPrometheus(app: FastifyInstance): void {
       if (!adminSomewhere(request.principal)) throw new ServiceError('forbidden', 'metrics need a superuser’s token or a project admin’s')
       collector ??= new ScrapeCollector(registry, app.deps.store, app.deps.queues)
       await collector.refresh()
-      return reply.type(registry.contentType).send(await registry.metrics())
+      // The store-counted histogram is its own family, appended after the registry's.
+      const text = await registry.metrics()
+      return reply.type(registry.contentType).send(`${text.endsWith('\n') || text === '' ? text : `${text}\n`}${collector.runSeconds.render()}`)
     },
   )
 }

@@ -4,7 +4,6 @@
 // and however many api processes (or Prometheus servers) there are: an api process that
 // observed "jobs finished since my last scrape" would count each job once per api process
 // scraped, and split it between two Prometheus servers scraping one api.
-import type { Metric } from 'prom-client'
 import type { MetricDef } from './metrics.ts'
 
 export interface HistogramSeries {
@@ -15,19 +14,24 @@ export interface HistogramSeries {
   sum: number
 }
 
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+const labelText = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`
+
+/**
+ * Rendered in the text exposition format by itself and appended to the registry's output:
+ * prom-client's Histogram only grows by observe(), and its registry reads histograms through
+ * internals, so this one does not pretend to be one.
+ */
 export class StoreHistogram {
-  readonly type = 'histogram'
-  readonly aggregator = 'max'
-  readonly name: string
-  readonly help: string
   private series: HistogramSeries[] = []
 
   constructor(
-    def: MetricDef,
+    private readonly def: MetricDef,
     readonly bounds: readonly number[],
-  ) {
-    this.name = def.name
-    this.help = def.help
+  ) {}
+
+  get name(): string {
+    return this.def.name
   }
 
   /** Replaces every series (what the store says now). */
@@ -39,19 +43,15 @@ export class StoreHistogram {
     this.series = []
   }
 
-  /** What prom-client's Registry reads when it renders the exposition text. */
-  async get() {
-    const values = this.series.flatMap((s) => [
-      ...this.bounds.map((le, i) => ({ metricName: `${this.name}_bucket`, labels: { ...s.labels, le }, value: s.counts[i] ?? 0 })),
-      { metricName: `${this.name}_bucket`, labels: { ...s.labels, le: '+Inf' }, value: s.count },
-      { metricName: `${this.name}_sum`, labels: s.labels, value: s.sum },
-      { metricName: `${this.name}_count`, labels: s.labels, value: s.count },
-    ])
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values }
-  }
-
-  /** As the Registry's registerMetric expects it (it reads only name and get()). */
-  asMetric(): Metric {
-    return this as unknown as Metric
+  /** The family in the text format (0.0.4), ending with a newline. */
+  render(): string {
+    const lines = [`# HELP ${this.def.name} ${this.def.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${this.def.name} histogram`]
+    for (const s of this.series) {
+      this.bounds.forEach((le, i) => lines.push(`${this.def.name}_bucket${labelText({ ...s.labels, le: String(le) })} ${s.counts[i] ?? 0}`))
+      lines.push(`${this.def.name}_bucket${labelText({ ...s.labels, le: '+Inf' })} ${s.count}`)
+      lines.push(`${this.def.name}_sum${labelText(s.labels)} ${s.sum}`)
+      lines.push(`${this.def.name}_count${labelText(s.labels)} ${s.count}`)
+    }
+    return `${lines.join('\n')}\n`
   }
 }
