@@ -80,13 +80,15 @@ export class JobService {
    * behind. With an idempotency key already used for this body, returns the job it created
    * (`replayed`); for another body, 422.
    */
-  async submit(body: JobCreate, who: Submitter): Promise<{ job: Job; replayed: boolean }> {
+  async submit(body: JobCreate, who: Submitter, opts: { rerunOf?: string } = {}): Promise<{ job: Job; replayed: boolean }> {
     const earlier = await this.replay(who.idempotency)
     if (earlier) return { job: (await this.deps.store.jobs.get(earlier))!, replayed: true }
     const problems = await validateJob(body, visibleJobs(this.deps.store.jobs, who), this.deps.limits, this.deps.store.uploads)
-    if (problems.length > 0) throw new InvalidSpecError(problems)
+    // A rerun's spec was not written by this request: say whose it is.
+    const from = opts.rerunOf ? ` (in the spec of job ${opts.rerunOf})` : ''
+    if (problems.length > 0) throw new InvalidSpecError(problems.map((p) => ({ ...p, message: `${p.message}${from}` })))
     try {
-      return { job: await this.create(body, { who }), replayed: false }
+      return { job: await this.create(body, { who, rerunOf: opts.rerunOf }), replayed: false }
     } catch (err) {
       if (!(err instanceof KeyTaken)) throw err
       return { job: (await this.deps.store.jobs.get((await this.replay(who.idempotency))!))!, replayed: true }
@@ -273,16 +275,7 @@ export class JobService {
     const old = await this.deps.store.jobs.get(id)
     if (!old || !who.canSee(old.project)) return null
     const body = { kind: old.kind, spec: old.spec, name: old.name ?? undefined, priority: old.priority, gpus: old.gpus, tags: old.tags, project: old.project } as JobCreate
-    const earlier = await this.replay(who.idempotency)
-    if (earlier) return { job: (await this.deps.store.jobs.get(earlier))!, replayed: true }
-    const problems = await validateJob(body, visibleJobs(this.deps.store.jobs, who), this.deps.limits, this.deps.store.uploads)
-    if (problems.length > 0) throw new InvalidSpecError(problems.map((p) => ({ ...p, message: `${p.message} (in the spec of job ${id})` })))
-    try {
-      return { job: await this.create(body, { who, rerunOf: id }), replayed: false }
-    } catch (err) {
-      if (!(err instanceof KeyTaken)) throw err
-      return { job: (await this.deps.store.jobs.get((await this.replay(who.idempotency))!))!, replayed: true }
-    }
+    return this.submit(body, who, { rerunOf: id })
   }
 
   /**

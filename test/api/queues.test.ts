@@ -5,17 +5,12 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
+import type { Static } from 'typebox'
+import type { QueueView as QueueSchema } from '../../src/schemas/views.ts'
 import type { Api } from '../helpers.ts'
 import { eventually, startTestService, tinySample } from '../helpers.ts'
 
-interface QueueView {
-  name: string
-  waiting: number
-  running: number
-  delayed: number
-  oldestWaitSeconds: number | null
-  paused: boolean
-}
+type QueueView = Static<typeof QueueSchema>
 
 const queue = async (api: Api, name: string): Promise<QueueView> => {
   const res = await api.get<{ items: QueueView[] }>('/v1/queues')

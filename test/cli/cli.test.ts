@@ -152,6 +152,17 @@ t.test('logs -f streams a running job; cancel ends it and logs exits 3', async (
   t.match(names.stdout, /train\/loss\ntrain\/lr/)
 })
 
+t.test('jobs rerun --follow runs the spec again; jobs resume says why a sample job does not resume', async (t) => {
+  const rerun = await fsdfm(['jobs', 'rerun', sampleId.slice(0, 8), '--follow', '--json'])
+  t.equal(rerun.code, 0, rerun.stderr)
+  const again = JSON.parse(rerun.stdout)
+  t.match(again, { state: 'succeeded', rerunOf: sampleId })
+  t.equal((await fsdfm(['jobs', 'rm', again.id])).code, 0, 'removed, so the listing below sees only what it expects')
+  const resume = await fsdfm(['jobs', 'resume', sampleId.slice(0, 8)])
+  t.equal(resume.code, 4, 'a 4xx: exit 4')
+  t.match(resume.stderr, /not_resumable|only pretrain and distill jobs resume/)
+})
+
 t.test('workers; jobs rm', async (t) => {
   const workers = await fsdfm(['workers', '--json'])
   t.equal(workers.code, 0, workers.stderr)

@@ -5,7 +5,7 @@ import { sep } from 'node:path'
 import { InvalidArgumentError, type Command } from 'commander'
 import { FsdfmClient, unwrap } from '../../client/index.ts'
 import { configPath, readSaved, resolveTarget, writeSaved } from './config.ts'
-import { clientFor, offered, remote, type RemoteFlags } from './context.ts'
+import { clientFor, offered, remote, type RemoteFlags, type Action } from './context.ts'
 import { CliError, duration, EXIT, printJson, table } from './output.ts'
 
 /** A path under the home directory written the way people write it. */
@@ -103,9 +103,7 @@ async function workers(options: RemoteFlags): Promise<number> {
   return EXIT.ok
 }
 
-type Run = (...args: never[]) => Promise<number>
-
-export function registerAccountCommands(program: Command, action: (fn: Run) => (...args: unknown[]) => Promise<void>): void {
+export function registerAccountCommands(program: Command, action: Action): void {
   remote(
     program
       .command('login')

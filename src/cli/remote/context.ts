@@ -7,6 +7,11 @@ import { ApiError, FsdfmClient } from '../../client/index.ts'
 import { resolveTarget, type Target } from './config.ts'
 import { CliError, EXIT } from './output.ts'
 
+/** A command's handler: its result is the exit code. */
+export type Run = (...args: never[]) => Promise<number>
+/** Wraps a handler for commander (src/cli/index.ts): errors printed, the result the exit code. */
+export type Action = (fn: Run) => (...args: unknown[]) => Promise<void>
+
 export interface RemoteFlags {
   url?: string
   token?: string

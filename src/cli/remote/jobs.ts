@@ -6,7 +6,7 @@ import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Option, type Command } from 'commander'
 import { ApiError, unwrap, type FsdfmClient, type Job, type JobCreate, type JobKind, type JobState, type Metrics } from '../../client/index.ts'
-import { clientFor, offered, readSpecFile, remote, resolveJobId, type RemoteFlags } from './context.ts'
+import { clientFor, offered, readSpecFile, remote, resolveJobId, type RemoteFlags, type Action } from './context.ts'
 import { describeOutcome, exitCodeOf, followJob } from './follow.ts'
 import { cell, CliError, duration, EXIT, printJson, table } from './output.ts'
 
@@ -108,29 +108,20 @@ async function cancelJob(id: string, options: RemoteFlags & { wait?: boolean }):
   return EXIT.ok
 }
 
-async function rerunJob(id: string, options: RemoteFlags & { follow?: boolean }): Promise<number> {
-  const { client } = clientFor(options)
-  const jobId = await resolveJobId(client, id)
-  const job = unwrap(await client.api.POST('/v1/jobs/{id}/rerun', { params: { path: { id: jobId } } }))
-  if (!options.follow) {
+/** POST /v1/jobs/{id}/rerun or /resume: a job (the new one, or this one queued again) to report or follow. */
+function again(route: '/v1/jobs/{id}/rerun' | '/v1/jobs/{id}/resume', said: (job: Job, from: string) => string) {
+  return async (id: string, options: RemoteFlags & { follow?: boolean }): Promise<number> => {
+    const { client } = clientFor(options)
+    const jobId = await resolveJobId(client, id)
+    const job = unwrap(await client.api.POST(route, { params: { path: { id: jobId } } }))
+    if (options.follow) return followToEnd(client, job, options)
     if (options.json) printJson(job)
-    else console.log(`submitted ${job.kind} job ${job.id} (a rerun of ${jobId})`)
+    else console.log(said(job, jobId))
     return EXIT.ok
   }
-  return followToEnd(client, job, options)
 }
-
-async function resumeJob(id: string, options: RemoteFlags & { follow?: boolean }): Promise<number> {
-  const { client } = clientFor(options)
-  const jobId = await resolveJobId(client, id)
-  const job = unwrap(await client.api.POST('/v1/jobs/{id}/resume', { params: { path: { id: jobId } } }))
-  if (!options.follow) {
-    if (options.json) printJson(job)
-    else console.log(`job ${job.id} queued again; it continues from its last checkpoint`)
-    return EXIT.ok
-  }
-  return followToEnd(client, job, options)
-}
+const rerunJob = again('/v1/jobs/{id}/rerun', (job, from) => `submitted ${job.kind} job ${job.id} (a rerun of ${from})`)
+const resumeJob = again('/v1/jobs/{id}/resume', (job) => `job ${job.id} queued again; it continues from its last checkpoint`)
 
 async function removeJob(id: string, options: RemoteFlags): Promise<number> {
   const { client, target } = clientFor(options)
@@ -237,10 +228,8 @@ async function getArtifact(id: string, name: string, options: RemoteFlags & { ou
   return EXIT.ok
 }
 
-type Run = (...args: never[]) => Promise<number>
-
 /** Adds the job commands to `program`; `action` wraps a handler so its result becomes the exit code. */
-export function registerJobCommands(program: Command, action: (fn: Run) => (...args: unknown[]) => Promise<void>): void {
+export function registerJobCommands(program: Command, action: Action): void {
   remote(
     program
       .command('submit')

@@ -1,19 +1,10 @@
 // `fsdfm queues`: what each queue holds (GET /v1/queues), and pause/resume (a superuser's).
 import type { Command } from 'commander'
-import { unwrap } from '../../client/index.ts'
-import { clientFor, offered, remote, type RemoteFlags } from './context.ts'
+import { unwrap, type Queue } from '../../client/index.ts'
+import { clientFor, offered, remote, type RemoteFlags, type Action } from './context.ts'
 import { duration, EXIT, printJson, table } from './output.ts'
 
-interface QueueRow {
-  name: string
-  waiting: number
-  running: number
-  delayed: number
-  oldestWaitSeconds: number | null
-  paused: boolean
-}
-
-const print = (items: QueueRow[]) =>
+const print = (items: Queue[]) =>
   console.log(table(['QUEUE', 'WAITING', 'RUNNING', 'DELAYED', 'OLDEST WAIT', 'PAUSED'], items.map((q) => [q.name, q.waiting, q.running, q.delayed, duration(q.oldestWaitSeconds), q.paused ? 'yes' : 'no'])))
 
 async function list(options: RemoteFlags): Promise<number> {
@@ -34,9 +25,7 @@ const change = (action: 'pause' | 'resume') =>
     return EXIT.ok
   }
 
-type Run = (...args: never[]) => Promise<number>
-
-export function registerQueueCommands(program: Command, action: (fn: Run) => (...args: unknown[]) => Promise<void>): void {
+export function registerQueueCommands(program: Command, action: Action): void {
   const queues = program
     .command('queues')
     .summary('list the queues; pause and resume one')

@@ -1,7 +1,7 @@
 // Sweeps from the command line: create (and follow), list, get, trials, cancel.
 import type { Command } from 'commander'
 import { ApiError, unwrap, type FsdfmClient, type Sweep, type SweepCreate } from '../../client/index.ts'
-import { clientFor, readSpecFile, remote, type RemoteFlags } from './context.ts'
+import { clientFor, readSpecFile, remote, type RemoteFlags, type Action } from './context.ts'
 import { cell, CliError, EXIT, printJson, table } from './output.ts'
 
 const FOLLOW_POLL_MS = 2000
@@ -102,9 +102,7 @@ async function cancel(id: string, options: RemoteFlags): Promise<number> {
   return EXIT.ok
 }
 
-type Run = (...args: never[]) => Promise<number>
-
-export function registerSweepCommands(program: Command, action: (fn: Run) => (...args: unknown[]) => Promise<void>): void {
+export function registerSweepCommands(program: Command, action: Action): void {
   const sweep = program
     .command('sweep')
     .summary('hyper-parameter sweeps: create, follow, read trials')
