@@ -1827,6 +1827,11 @@ export interface operations {
                         prompt?: string;
                         /** @description Template with holes written [[N]] (N tokens to fill); the text around the holes stays fixed */
                         infill?: string;
+                        /**
+                         * @description Record every sample’s tokens after each solver step (masked positions as null): `trace` events on the job’s event stream while it runs, and GET /v1/jobs/{id}/trace afterwards. count × seqLen × (steps + 1) must stay within 2,000,000 token cells
+                         * @default false
+                         */
+                        trace?: boolean;
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -4480,6 +4485,11 @@ export interface operations {
                             prompt?: string;
                             /** @description Template with holes written [[N]] (N tokens to fill); the text around the holes stays fixed */
                             infill?: string;
+                            /**
+                             * @description Record every sample’s tokens after each solver step (masked positions as null): `trace` events on the job’s event stream while it runs, and GET /v1/jobs/{id}/trace afterwards. count × seqLen × (steps + 1) must stay within 2,000,000 token cells
+                             * @default false
+                             */
+                            trace?: boolean;
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;
