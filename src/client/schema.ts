@@ -205,6 +205,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{id}/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The denoising trace of a sample job
+         * @description Every sample’s tokens after each solver step of a succeeded sample job submitted with `trace: true` (its trace.json): `frames[k]` is step k (0: the start), `tokens[sample][position]` a text piece or null while masked, `fixed` the positions given by the prompt or template. 404 `no_trace` for any other job.
+         */
+        get: operations["getJobTrace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{id}/artifacts": {
         parameters: {
             query?: never;
@@ -669,10 +689,10 @@ export interface components {
         ErrorBody: {
             error: {
                 /**
-                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), not_cancellable (409), not_resumable (409), no_report (409), artifact_missing (410), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
+                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), no_trace (404), not_cancellable (409), not_resumable (409), no_report (409), artifact_missing (410), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
                  * @enum {string}
                  */
-                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "not_cancellable" | "not_resumable" | "no_report" | "artifact_missing" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
+                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "no_trace" | "not_cancellable" | "not_resumable" | "no_report" | "artifact_missing" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
                 /** @description What is wrong, for people */
                 message: string;
                 /** @description What to do about it */
@@ -1955,7 +1975,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2067,7 +2087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2152,7 +2172,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2237,7 +2257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2398,7 +2418,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2483,7 +2503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2595,7 +2615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2685,7 +2705,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2696,6 +2716,114 @@ export interface operations {
             };
             /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited or quota_exceeded: too many requests from this token, or the project is at a quota; Retry-After says when to retry where waiting helps */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal: a bug; the message carries the request id the api log has the details under */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getJobTrace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A traced sample job’s denoising trace (trace.json) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Solver steps; frames holds steps + 1 frames */
+                        steps: number;
+                        /** @description fixed[sample][position]: given by the prompt or template, never generated */
+                        fixed: boolean[][];
+                        /** @description frames[k] is step k, with every sample */
+                        frames: {
+                            /** @description 0: the start; k: after solver step k */
+                            step: number;
+                            /** @description Time on the probability path, 0 to 1 */
+                            t: number;
+                            /** @description tokens[sample][position]: the token’s text piece (GPT-2 pieces carry their leading space, so a row’s pieces joined are its text), null while masked */
+                            tokens: (string | null)[][];
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid_request, invalid_json or invalid_cursor: `details` names every bad field by its JSON pointer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: no token, or one unknown, revoked or expired (FSDFM_AUTH=on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: the token may see the project but its role there does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found or no_trace: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description artifact_missing: the file is gone from the artifact store */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2790,7 +2918,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2880,7 +3008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2979,7 +3107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3462,7 +3590,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3584,7 +3712,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4813,7 +4941,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5015,7 +5143,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5100,7 +5228,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5275,7 +5403,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5386,7 +5514,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5497,7 +5625,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5717,7 +5845,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5803,7 +5931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6049,7 +6177,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6152,7 +6280,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6314,7 +6442,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;

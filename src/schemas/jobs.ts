@@ -194,7 +194,7 @@ export const SampleSpec = Type.Object(
     trace: Type.Boolean({
       default: false,
       description:
-        `Record every sample’s tokens after each solver step (masked positions as null): `trace` events on the job’s event stream while it runs, and GET /v1/jobs/{id}/trace afterwards. count × seqLen × (steps + 1) must stay within ${TRACE_MAX_CELLS.toLocaleString('en-US')} token cells`,
+        `Record every sample’s tokens after each solver step (masked positions as null): \`trace\` events on the job’s event stream while it runs, and GET /v1/jobs/{id}/trace afterwards. count × seqLen × (steps + 1) must stay within ${TRACE_MAX_CELLS.toLocaleString('en-US')} token cells`,
     }),
   },
   { additionalProperties: false },
