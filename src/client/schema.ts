@@ -3669,7 +3669,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log) and JSON `data` carrying `jobId`, the event’s fields and `at` */
+            /** @description An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log | trace) and JSON `data` carrying `jobId`, the event’s fields and `at`. `trace` (sample jobs with `trace: true`): `{step, steps, t, firstSample, tokens}` after the start (step 0) and after each solver step, `tokens[i][position]` the text piece of sample firstSample + i, null while masked; samples run batchSize at a time, each batch from step 0 to `steps` */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3762,7 +3762,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log) and JSON `data` carrying `jobId`, the event’s fields and `at` */
+            /** @description An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log | trace) and JSON `data` carrying `jobId`, the event’s fields and `at`. `trace` (sample jobs with `trace: true`): `{step, steps, t, firstSample, tokens}` after the start (step 0) and after each solver step, `tokens[i][position]` the text piece of sample firstSample + i, null while masked; samples run batchSize at a time, each batch from step 0 to `steps` */
             200: {
                 headers: {
                     [name: string]: unknown;

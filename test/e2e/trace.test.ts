@@ -22,7 +22,7 @@ interface TraceEvent extends Frame {
 }
 
 /** The events of a finished stream, in order: `event` and parsed `data`. */
-function parseSse(text: string): { id: number; event: string; data: any }[] {
+function parseSse(text: string): { id: number; event: string; data: Record<string, unknown> }[] {
   return text
     .split('\n\n')
     .filter((block) => block.includes('data: '))
@@ -46,7 +46,7 @@ t.test('a traced sample job: live trace events, then the stored trace', async (t
   t.equal(done.state, 'succeeded', JSON.stringify(done.error))
   const samples = (done.result as { samples: { text: string }[] }).samples
 
-  const traced: TraceEvent[] = events.filter((e) => e.event === 'trace').map((e) => ({ id: e.id, ...e.data }))
+  const traced = events.filter((e) => e.event === 'trace').map((e) => ({ id: e.id, ...e.data }) as TraceEvent)
   t.equal(traced.length, 2 * 4, 'steps + 1 frames per batch')
   const end = events.find((e) => e.event === 'state' && e.data.to === 'succeeded')!
   t.ok(traced.every((e) => e.id < end.id), 'every frame is on the stream before the job ends')
