@@ -11,6 +11,7 @@ export const API_ERRORS = {
   unauthorized: { status: 401, hint: 'Send `Authorization: Bearer <token>` with a live token (ask a project admin for one; `fsdfm login` saves it).' },
   forbidden: { status: 403, hint: 'Your token’s role in this project does not allow it: ask a project admin for the member or admin role.' },
   not_found: { status: 404, hint: 'Check the id (GET /v1/jobs lists jobs) or the path (GET /docs lists routes).' },
+  no_trace: { status: 404, hint: 'Only a sample job submitted with `trace: true` has a trace, stored when it succeeds; while it runs, its event stream (GET /v1/jobs/{id}/events) carries the frames.' },
   not_cancellable: { status: 409, hint: 'It has already ended: there is nothing left to cancel.' },
   not_resumable: { status: 409, hint: 'Only a failed or cancelled pretrain or distill job that left a checkpoint resumes: rerun it instead (POST /v1/jobs/{id}/rerun).' },
   no_report: { status: 409, hint: 'Only a succeeded evaluate job has a report: wait for the job to end, or check its kind.' },

@@ -87,6 +87,7 @@ class SampleConfig:
     fixed_tokens: Optional[Tuple[int, ...]] = None
     edit_mask: Optional[Tuple[int, ...]] = None
     compile: Any = "auto"  # "auto" | True | False: torch.compile of the model (_compat.resolve_compile)
+    trace: bool = False  # report every sample's tokens after each step (Reporter.trace)
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,10 @@ def _run_sample(spec, cfg, reporter: Reporter, cancel: threading.Event) -> Dict[
         elapsed = time.perf_counter() - start
         reporter.progress({"step": done[0], "total": total, "loss": None, "tokensPerSecond": None, "etaSeconds": elapsed / done[0] * (total - done[0])})
 
-    tokens = _sample_tokens(model, path, meta, cfg, seq_len, device, fixed, edit, cancel, on_step, steps)
+    if cfg.trace and meta["kind"] == "arm":
+        raise ValueError("config.trace needs a diffusion model; an autoregressive model has no denoising steps")
+    trace = _tracer(reporter, path, steps) if cfg.trace else None
+    tokens = _sample_tokens(model, path, meta, cfg, seq_len, device, fixed, edit, cancel, on_step, steps, trace)
     wall = time.perf_counter() - start
     masked = _still_masked(tokens, meta, cfg)
     if masked:
@@ -116,7 +119,24 @@ def _still_masked(tokens: torch.Tensor, meta: Dict[str, Any], cfg) -> int:
     return int((tokens >= vocab).sum())
 
 
-def _sample_tokens(model, path, meta, cfg, seq_len, device, fixed, edit, cancel, on_step, steps) -> torch.Tensor:
+def _tracer(reporter: Reporter, path, steps: int) -> Callable[[int], Callable[[int, float, torch.Tensor], None]]:
+    """For the batch whose first sample is `first`: an `on_state` that reports each state as a
+    trace frame, the mask token as None. Only traced runs copy states off the device."""
+    mask_id = path.mask_id
+
+    def for_batch(first: int) -> Callable[[int, float, torch.Tensor], None]:
+        def on_state(step: int, t: float, x: torch.Tensor) -> None:
+            rows = x.cpu().tolist()
+            if mask_id is not None:
+                rows = [[None if v == mask_id else v for v in row] for row in rows]
+            reporter.trace({"step": step, "steps": steps, "t": float(t), "firstSample": first, "tokens": rows})
+
+        return on_state
+
+    return for_batch
+
+
+def _sample_tokens(model, path, meta, cfg, seq_len, device, fixed, edit, cancel, on_step, steps, trace=None) -> torch.Tensor:
     from .sampling import generate
     from .evaluate import generate_batches
 
@@ -138,7 +158,7 @@ def _sample_tokens(model, path, meta, cfg, seq_len, device, fixed, edit, cancel,
                 temperature=cfg.temperature, generator=generator, device=device,
                 fixed_tokens=None if fixed is None else fixed[begin : begin + b].to(device),
                 edit_mask=None if edit is None else edit[begin : begin + b].to(device),
-                on_step=on_step, compile=cfg.compile,
+                on_step=on_step, on_state=trace(begin) if trace else None, compile=cfg.compile,
             ).cpu()
         )
     return torch.cat(out, dim=0)

@@ -55,6 +55,7 @@ class _Run:
         self.progress: Optional[Dict[str, Any]] = None
         self.metrics: List[Dict[str, Any]] = []
         self.logs: List[str] = []
+        self.trace: List[Dict[str, Any]] = []  # a traced sample run's frames, drained by poll
         self.result: Optional[Dict[str, Any]] = None
         self.error: Optional[Dict[str, Any]] = None
         self.cancel = threading.Event()
@@ -102,7 +103,11 @@ class _Run:
             with self.lock:
                 self.progress = dict(p)
 
-        return Reporter(metric=metric, log=log, progress=progress)
+        def trace(frame: Dict[str, Any]) -> None:
+            with self.lock:
+                self.trace.append(frame)
+
+        return Reporter(metric=metric, log=log, progress=progress, trace=trace)
 
 
 _RUNS: Dict[str, _Run] = {}
@@ -240,10 +245,11 @@ def poll(arg: Any) -> str:
             "progress": run.progress,
             "metrics": run.metrics,
             "logs": run.logs,
+            "trace": run.trace,
             "result": run.result,
             "error": run.error,
         }
-        run.metrics, run.logs = [], []
+        run.metrics, run.logs, run.trace = [], [], []
     return json.dumps(status, default=_json_default)
 
 

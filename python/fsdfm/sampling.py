@@ -132,6 +132,7 @@ def generate(
     edit_mask: Optional[torch.Tensor] = None,
     student: Optional[bool] = None,
     on_step: Optional[Callable[[int, int], None]] = None,
+    on_state: Optional[Callable[[int, float, torch.Tensor], None]] = None,
     fast: Optional[bool] = None,
     compile: Any = "auto",
     log: Optional[Callable[[str], None]] = None,
@@ -143,6 +144,9 @@ def generate(
     every step; otherwise h is None. `step_sizes` (positive, summing to 1) overrides `steps`.
     Positions where `edit_mask` is False stay at `fixed_tokens` for the whole trajectory.
     `on_step(done, total)` runs after every step; an exception raised there cancels.
+    `on_state(step, t, x)` sees the state (B, L) on the device at step 0 (t = 0, the source
+    with the frozen positions in place) and after every step (t at its end): a denoising
+    trace. Without it nothing is copied off the device, so the loop never waits for it.
 
     `fast` (default: on for a mask source) decides the jumps first and evaluates the output
     layer only where a position unmasks (module docstring); False runs the simple step.
@@ -177,9 +181,11 @@ def generate(
             x = path.sample_source((batch_size, seq_len), generator=generator, device=device)
             if fixed is not None:
                 x = torch.where(editable, x, fixed)
+            if on_state is not None:
+                on_state(0, 0.0, x)
             if fast:
                 return _generate_fast(
-                    model, path, solver, grid, x, editable_host, temperature, generator, device, student, on_step, compile, log
+                    model, path, solver, grid, x, editable_host, temperature, generator, device, student, on_step, on_state, compile, log
                 )
             core = _unwrap(model)
             forward = model
@@ -195,6 +201,8 @@ def generate(
                 x = step(x, logits, t, h, path, generator, temperature)
                 if fixed is not None:
                     x = torch.where(editable, x, fixed)
+                if on_state is not None:
+                    on_state(i + 1, _end_time(grid, i), x)
                 if on_step is not None:
                     on_step(i + 1, len(grid))
         return x
@@ -224,7 +232,7 @@ def unmask_plan(
     return np.split(order, np.cumsum(counts)[:-1])[: len(grid)]
 
 
-def _generate_fast(model, path, solver, grid, x, editable_host, temperature, generator, device, student, on_step, compile, log):
+def _generate_fast(model, path, solver, grid, x, editable_host, temperature, generator, device, student, on_step, on_state, compile, log):
     batch_size, seq_len = x.shape
     plan = unmask_plan(solver, grid, path, (batch_size, seq_len), generator, editable_host)
     rows_per_step = [to_device_async(torch.from_numpy(rows), device) if len(rows) else None for rows in plan]
@@ -238,9 +246,16 @@ def _generate_fast(model, path, solver, grid, x, editable_host, temperature, gen
             h_vec = torch.full((batch_size,), h, dtype=torch.float32, device=device) if student else None
             destination = unmask_step(model, flat.view(batch_size, seq_len), rows, t_vec, h_vec, path, generator, temperature, trunk)
             flat.index_copy_(0, rows, destination)
+        if on_state is not None:
+            on_state(i + 1, _end_time(grid, i), flat.view(batch_size, seq_len))
         if on_step is not None:
             on_step(i + 1, len(grid))
     return flat.view(batch_size, seq_len)
+
+
+def _end_time(grid: Sequence[Tuple[float, float]], i: int) -> float:
+    """When step i ends: the next step's start (the grid's correctly rounded times), 1 after the last."""
+    return grid[i + 1][0] if i + 1 < len(grid) else 1.0
 
 
 def _has_split(core: Any) -> bool:

@@ -54,6 +54,8 @@ class Reporter:
     metric: Callable[[str, int, float], None] = lambda name, step, value: None
     log: Callable[[str], None] = lambda line: None
     progress: Callable[[Dict[str, Any]], None] = lambda progress: None
+    # A traced sample run's frames: {"step", "steps", "t", "firstSample", "tokens": [[id | None]]}.
+    trace: Callable[[Dict[str, Any]], None] = lambda frame: None
 
 
 @dataclass

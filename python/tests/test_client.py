@@ -103,6 +103,21 @@ def test_events_replay_and_resume(client):
     assert list(client.events(job, last_event_id=events[-1].id)) == [], "nothing after the end: the stream ends at once"
 
 
+def test_a_traced_sample_job_streams_and_stores_its_trace(client):
+    job = client.wait(client.submit("sample", dict(TINY_SAMPLE, steps=2, seqLen=8, trace=True)), timeout=120)
+    assert job["state"] == "succeeded", job["error"]
+    frames = [e.data for e in client.events(job) if e.type == "trace"]
+    assert [f["step"] for f in frames] == [0, 1, 2] and all(f["firstSample"] == 0 for f in frames)
+    trace = client.trace(job)
+    assert trace["steps"] == 2 and [f["step"] for f in trace["frames"]] == [0, 1, 2]
+    assert [f["tokens"] for f in trace["frames"]] == [f["tokens"] for f in frames], "the stored trace is what was streamed"
+    assert ["".join(row) for row in trace["frames"][-1]["tokens"]] == [s["text"] for s in job["result"]["samples"]]
+    untraced = client.submit("sample", TINY_SAMPLE)
+    with pytest.raises(NotFound) as none:
+        client.trace(untraced)
+    assert none.value.code == "no_trace"
+
+
 def test_typed_errors_carry_the_code_and_the_fields(client):
     with pytest.raises(InvalidRequest) as bad:
         client.submit("sample", {"steps": 0, "solver": "nope"})

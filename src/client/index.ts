@@ -29,6 +29,8 @@ export type SweepCreate = NonNullable<paths['/v1/sweeps']['post']['requestBody']
 export type Sweep = JsonOf<paths['/v1/sweeps/{id}']['get']['responses'][200]>
 export type Metrics = JsonOf<paths['/v1/jobs/{id}/metrics']['get']['responses'][200]>
 export type Artifact = JsonOf<paths['/v1/jobs/{id}/artifacts']['get']['responses'][200]>['items'][number]
+/** A traced sample job's denoising trace (GET /v1/jobs/{id}/trace). */
+export type Trace = JsonOf<paths['/v1/jobs/{id}/trace']['get']['responses'][200]>
 
 export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
 
@@ -38,6 +40,8 @@ export type JobEvent =
   | { id: number; type: 'progress'; data: { jobId: string; step?: number; total?: number; loss?: number | null; tokensPerSecond?: number | null; etaSeconds?: number | null; at: string } }
   | { id: number; type: 'metric'; data: { jobId: string; points: { name: string; step: number; value: number | null }[]; at: string } }
   | { id: number; type: 'log'; data: { jobId: string; line: string; at: string } }
+  /** A traced sample job's frame: tokens[i] is sample firstSample + i, pieces of text, null while masked. */
+  | { id: number; type: 'trace'; data: { jobId: string; step: number; steps: number; t: number; firstSample: number; tokens: (string | null)[][]; at: string } }
 
 /** An error answer of the api: its stable `code`, and for a 400 the bad fields by JSON pointer. */
 export class ApiError extends Error {
@@ -137,6 +141,11 @@ export class FsdfmClient {
 
   async get(id: string): Promise<Job> {
     return unwrap(await this.api.GET('/v1/jobs/{id}', { params: { path: { id } } }))
+  }
+
+  /** The denoising trace of a succeeded sample job submitted with `trace: true` (ApiError `no_trace` otherwise). */
+  async trace(id: string): Promise<Trace> {
+    return unwrap(await this.api.GET('/v1/jobs/{id}/trace', { params: { path: { id } } }))
   }
 
   async cancel(id: string): Promise<Job> {

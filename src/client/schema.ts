@@ -205,6 +205,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{id}/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The denoising trace of a sample job
+         * @description Every sample’s tokens after each solver step of a succeeded sample job submitted with `trace: true` (its trace.json): `frames[k]` is step k (0: the start), `tokens[sample][position]` a text piece or null while masked, `fixed` the positions given by the prompt or template. 404 `no_trace` for any other job.
+         */
+        get: operations["getJobTrace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{id}/artifacts": {
         parameters: {
             query?: never;
@@ -669,10 +689,10 @@ export interface components {
         ErrorBody: {
             error: {
                 /**
-                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), not_cancellable (409), not_resumable (409), no_report (409), artifact_missing (410), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
+                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), no_trace (404), not_cancellable (409), not_resumable (409), no_report (409), artifact_missing (410), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
                  * @enum {string}
                  */
-                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "not_cancellable" | "not_resumable" | "no_report" | "artifact_missing" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
+                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "no_trace" | "not_cancellable" | "not_resumable" | "no_report" | "artifact_missing" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
                 /** @description What is wrong, for people */
                 message: string;
                 /** @description What to do about it */
@@ -1827,6 +1847,11 @@ export interface operations {
                         prompt?: string;
                         /** @description Template with holes written [[N]] (N tokens to fill); the text around the holes stays fixed */
                         infill?: string;
+                        /**
+                         * @description Record every sample’s tokens after each solver step (masked positions as null): `trace` events on the job’s event stream while it runs, and GET /v1/jobs/{id}/trace afterwards. count × seqLen × (steps + 1) must stay within 2,000,000 token cells
+                         * @default false
+                         */
+                        trace?: boolean;
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -1950,7 +1975,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2062,7 +2087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2147,7 +2172,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2232,7 +2257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2393,7 +2418,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2478,7 +2503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2590,7 +2615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2680,7 +2705,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2691,6 +2716,114 @@ export interface operations {
             };
             /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited or quota_exceeded: too many requests from this token, or the project is at a quota; Retry-After says when to retry where waiting helps */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal: a bug; the message carries the request id the api log has the details under */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getJobTrace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A traced sample job’s denoising trace (trace.json) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Solver steps; frames holds steps + 1 frames */
+                        steps: number;
+                        /** @description fixed[sample][position]: given by the prompt or template, never generated */
+                        fixed: boolean[][];
+                        /** @description frames[k] is step k, with every sample */
+                        frames: {
+                            /** @description 0: the start; k: after solver step k */
+                            step: number;
+                            /** @description Time on the probability path, 0 to 1 */
+                            t: number;
+                            /** @description tokens[sample][position]: the token’s text piece (GPT-2 pieces carry their leading space, so a row’s pieces joined are its text), null while masked */
+                            tokens: (string | null)[][];
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid_request, invalid_json or invalid_cursor: `details` names every bad field by its JSON pointer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: no token, or one unknown, revoked or expired (FSDFM_AUTH=on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: the token may see the project but its role there does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found or no_trace: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description artifact_missing: the file is gone from the artifact store */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2785,7 +2918,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2875,7 +3008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2974,7 +3107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3457,7 +3590,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3536,7 +3669,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log) and JSON `data` carrying `jobId`, the event’s fields and `at` */
+            /** @description An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log | trace) and JSON `data` carrying `jobId`, the event’s fields and `at`. `trace` (sample jobs with `trace: true`): `{step, steps, t, firstSample, tokens}` after the start (step 0) and after each solver step, `tokens[i][position]` the text piece of sample firstSample + i, null while masked; samples run batchSize at a time, each batch from step 0 to `steps` */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3579,7 +3712,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3629,7 +3762,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log) and JSON `data` carrying `jobId`, the event’s fields and `at` */
+            /** @description An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log | trace) and JSON `data` carrying `jobId`, the event’s fields and `at`. `trace` (sample jobs with `trace: true`): `{step, steps, t, firstSample, tokens}` after the start (step 0) and after each solver step, `tokens[i][position]` the text piece of sample firstSample + i, null while masked; samples run batchSize at a time, each batch from step 0 to `steps` */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4480,6 +4613,11 @@ export interface operations {
                             prompt?: string;
                             /** @description Template with holes written [[N]] (N tokens to fill); the text around the holes stays fixed */
                             infill?: string;
+                            /**
+                             * @description Record every sample’s tokens after each solver step (masked positions as null): `trace` events on the job’s event stream while it runs, and GET /v1/jobs/{id}/trace afterwards. count × seqLen × (steps + 1) must stay within 2,000,000 token cells
+                             * @default false
+                             */
+                            trace?: boolean;
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;
@@ -4803,7 +4941,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5005,7 +5143,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5090,7 +5228,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5265,7 +5403,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5376,7 +5514,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5487,7 +5625,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5707,7 +5845,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5793,7 +5931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6039,7 +6177,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6142,7 +6280,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6304,7 +6442,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_found: no such resource */
+            /** @description not_found or no_trace: no such resource */
             404: {
                 headers: {
                     [name: string]: unknown;

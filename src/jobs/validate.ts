@@ -7,7 +7,7 @@ import { infillToFixed, promptToFixed } from '../data/templates.ts'
 import { gpt2Vocab } from '../data/tokenizer.ts'
 import type { FieldProblem } from '../errors.ts'
 import { queueFor } from '../queue/index.ts'
-import type { EvaluateSpec, JobCreate, JobKind, ModelSpec } from '../schemas/jobs.ts'
+import { TRACE_MAX_CELLS, type EvaluateSpec, type JobCreate, type JobKind, type ModelSpec } from '../schemas/jobs.ts'
 import type { Job } from '../store/types.ts'
 import type { WorkerRecord, WorkersRepo } from '../store/workers.ts'
 import type { Config } from '../config.ts'
@@ -290,6 +290,13 @@ async function checkSizes(body: JobCreate, found: Map<string, Job>, jobs: JobLoo
     const seqLen = Math.min(s.seqLen, trainedSeqLen(ckpt) ?? s.seqLen)
     if (s.count * seqLen > limits.maxSampleTokens)
       problems.push({ path: '/spec/count', message: `${s.count} samples of ${seqLen} tokens is ${s.count * seqLen} tokens; at most ${limits.maxSampleTokens} per job (FSDFM_MAX_SAMPLE_TOKENS)` })
+    // A trace keeps every token of every sample at every step, in the event log and in trace.json.
+    const frames = (s.stepSizes?.length ?? s.steps) + 1
+    if (s.trace && s.count * seqLen * frames > TRACE_MAX_CELLS)
+      problems.push({
+        path: '/spec/trace',
+        message: `a trace of ${s.count} samples × ${seqLen} tokens × ${frames} frames (steps + 1) is ${s.count * seqLen * frames} token cells; at most ${TRACE_MAX_CELLS} per traced job: lower count, seqLen or steps, or sample without trace`,
+      })
     const batch = Math.min(s.batchSize, s.count)
     if (batch * seqLen > limits.maxBatchTokens)
       problems.push({ path: '/spec/batchSize', message: `a batch of ${batch} x ${seqLen} tokens exceeds ${limits.maxBatchTokens} (FSDFM_MAX_BATCH_TOKENS)` })

@@ -172,6 +172,9 @@ export const SamplingParams = {
   temperature: Type.Number({ minimum: 0.01, maximum: 10, default: 1.0, description: 'Sampling temperature: logits are divided by it (0.01 to 10)' }),
 }
 
+/** Most token cells (samples × length × (steps + 1)) a traced sample job may record: the frames live in the event log and in trace.json. */
+export const TRACE_MAX_CELLS = 2_000_000
+
 export const SampleSpec = Type.Object(
   {
     checkpointJobId: Type.Optional(
@@ -188,6 +191,11 @@ export const SampleSpec = Type.Object(
     infill: Type.Optional(
       Type.String({ maxLength: 100_000, description: 'Template with holes written [[N]] (N tokens to fill); the text around the holes stays fixed' }),
     ),
+    trace: Type.Boolean({
+      default: false,
+      description:
+        `Record every sample’s tokens after each solver step (masked positions as null): \`trace\` events on the job’s event stream while it runs, and GET /v1/jobs/{id}/trace afterwards. count × seqLen × (steps + 1) must stay within ${TRACE_MAX_CELLS.toLocaleString('en-US')} token cells`,
+    }),
   },
   { additionalProperties: false },
 )

@@ -195,6 +195,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `alter table jobs add column attempt_base integer not null default 0`,
     ],
   },
+  {
+    version: 9,
+    name: 'trace events',
+    statements: [
+      // A traced sample job's frames (token pieces after each solver step) are job events too.
+      `alter table job_events drop constraint job_events_type_check`,
+      `alter table job_events add constraint job_events_type_check check (type in ('state', 'progress', 'metric', 'log', 'trace'))`,
+    ],
+  },
 ]
 
 /**

@@ -131,7 +131,7 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
-export const JOB_EVENT_TYPES = ['state', 'progress', 'metric', 'log'] as const
+export const JOB_EVENT_TYPES = ['state', 'progress', 'metric', 'log', 'trace'] as const
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number]
 
 export interface JobEvent {

@@ -4,6 +4,7 @@
 // boundary, naming the field, not a wrong value three functions later.
 import { Type, type Static, type TSchema } from 'typebox'
 import { RunSpecSchema } from '../schemas/run-spec.ts'
+import { RunTraceFrame } from '../schemas/trace.ts'
 
 const Obj = Type.Record(Type.String(), Type.Unknown())
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
@@ -31,6 +32,8 @@ export const RunStatus = Type.Object({
   progress: Nullable(Obj),
   metrics: Type.Array(Type.Object({ name: Type.String(), step: Type.Integer(), value: Type.Number() })),
   logs: Type.Array(Type.String()),
+  /** A traced sample run's frames since the last poll (src/schemas/trace.ts). */
+  trace: Type.Optional(Type.Array(RunTraceFrame)),
   /** Kind-specific fields, and `artifacts` (RunArtifacts). */
   result: Nullable(Obj),
   error: Nullable(Type.Object({ type: Type.String(), message: Type.String(), frame: Type.Optional(Type.String()), traceback: Type.Optional(Type.String()) })),

@@ -29,6 +29,7 @@ import { jobDir } from '../jobs/paths.ts'
 import { Lease, type StopReason } from './lease.ts'
 import { JobWriter, type Outcome } from './writer.ts'
 import { publicRefs } from './public-refs.ts'
+import { TraceRecorder } from './trace.ts'
 
 
 export interface WorkerDeps {
@@ -353,6 +354,10 @@ export class FsdfmWorker {
     })
     let stopSent = false
     let status: RunStatus
+    const tracer =
+      job.kind === 'sample' && job.spec.trace && prepared.vocab
+        ? new TraceRecorder(prepared.vocab, job.spec.count, prepared.config as { fixedTokens?: number[]; editMask?: number[] })
+        : null
     // `wait` returns as soon as the run ends, else after FSDFM_POLL_MS with the progress so far;
     // each call also moves Python's lease deadline.
     for (let first = true; ; first = false) {
@@ -368,6 +373,7 @@ export class FsdfmWorker {
       }
       writer.metrics(status.metrics)
       writer.logs(status.logs)
+      if (tracer && status.trace) writer.trace(tracer.add(status.trace))
       if (this.verbose) for (const line of status.logs) this.log(`job ${job.id}: ${line}`)
       if (status.progress) writer.setProgress(status.progress)
       writer.flushSoon()
@@ -400,6 +406,8 @@ export class FsdfmWorker {
       const textPath = join(workDir, 'samples.txt')
       writeFileSync(textPath, samples.map((s) => s.text).join('\n\n----\n\n') + '\n')
       artifacts.push({ name: 'samples.txt', kind: 'samples', path: textPath })
+      const tracePath = join(workDir, 'trace.json')
+      if (tracer && status.state === 'succeeded' && tracer.write(tracePath)) artifacts.push({ name: 'trace.json', kind: 'trace', path: tracePath })
     }
     const present = artifacts.filter((a) => existsSync(a.path))
     if (status.state === 'failed') {

@@ -15,6 +15,7 @@ import { ArtifactsRepo } from '../store/artifacts.ts'
 import { JobsRepo } from '../store/jobs.ts'
 import type { Store } from '../store/index.ts'
 import type { Job, JobError, JobState, JsonObject, MetricPoint } from '../store/types.ts'
+import type { TraceEventData } from '../schemas/trace.ts'
 
 const MAX_PENDING_POINTS = 20_000
 const MAX_PENDING_LINES = 2_000
@@ -40,6 +41,8 @@ export interface WriterOptions {
 export class JobWriter {
   private points: MetricPoint[] = []
   private lines: string[] = []
+  // Not bounded here: the door caps a trace (TRACE_MAX_CELLS), and every frame is an event.
+  private frames: TraceEventData[] = []
   private droppedLines = 0
   private progress: JsonObject | null = null
   private recoverFromFile = false
@@ -73,6 +76,11 @@ export class JobWriter {
       this.droppedLines += this.lines.length - MAX_PENDING_LINES
       this.lines = this.lines.slice(-MAX_PENDING_LINES)
     }
+  }
+
+  /** Frames of a traced sample job, relayed as `trace` events. */
+  trace(frames: TraceEventData[]): void {
+    if (!this.fencedOut && frames.length > 0) this.frames.push(...frames)
   }
 
   setProgress(p: JsonObject): void {
@@ -112,6 +120,11 @@ export class JobWriter {
         const batch = this.lines.slice(0, 200)
         await store.events.appendMany(jobId, 'log', batch.map((line) => ({ line })), fence)
         this.lines.splice(0, batch.length)
+      }
+      while (this.frames.length) {
+        const batch = this.frames.slice(0, 20)
+        await store.events.appendMany(jobId, 'trace', batch, fence)
+        this.frames.splice(0, batch.length)
       }
       if (this.progress) {
         const p = this.progress
@@ -181,6 +194,7 @@ export class JobWriter {
           this.fencedOut = true
           this.points = []
           this.lines = []
+          this.frames = []
           this.progress = null
           this.opts.log(`job ${this.opts.jobId}: attempt superseded (fence ${this.opts.fence}); its writes are refused`)
           return

@@ -80,6 +80,7 @@ const requests: Record<string, () => Promise<Call>> = {
   'DELETE /v1/jobs/:id': async () => ({ path: `/v1/jobs/${await job()}` }),
   'GET /v1/jobs/:id/metrics': async () => ({ path: `/v1/jobs/${jobWithArtifact}/metrics` }),
   'GET /v1/jobs/:id/report': async () => ({ path: `/v1/jobs/${jobWithArtifact}/report` }),
+  'GET /v1/jobs/:id/trace': async () => ({ path: `/v1/jobs/${jobWithArtifact}/trace` }),
   'GET /v1/jobs/:id/artifacts': async () => ({ path: `/v1/jobs/${jobWithArtifact}/artifacts` }),
   'GET /v1/jobs/:id/artifacts/:name': async () => ({ path: `/v1/jobs/${jobWithArtifact}/artifacts/samples.txt` }),
   'GET /v1/jobs/:id/logs': async () => ({ path: `/v1/jobs/${jobWithArtifact}/logs` }),

@@ -57,6 +57,7 @@ const cases: Record<ApiErrorCode, () => Promise<Answer>> = {
     return api.post(`/v1/jobs/${job.id}/cancel`)
   },
   not_resumable: async () => api.post(`/v1/jobs/${(await api.submit(tinySample())).id}/resume`),
+  no_trace: async () => api.get(`/v1/jobs/${(await api.submit(tinySample())).id}/trace`),
   no_report: async () => api.get(`/v1/jobs/${(await api.submit(tinySample())).id}/report`),
   artifact_missing: async () => {
     const job = await store.jobs.create({ kind: 'sample', spec: {} })

@@ -1,7 +1,10 @@
 // Issue 4: every kind of job through HTTP against real Redis, PostgreSQL and Python, the way a
 // lab's script would: Brown dataset -> tiny teacher and ARM -> distilled student -> evaluate
-// both -> samples with an infill template; a pipeline; a cancelled running job.
+// both -> samples with an infill template, one of them traced step by step; a pipeline; a
+// cancelled running job.
 import t from 'tap'
+import { FsdfmClient } from '../../src/client/index.ts'
+import { TRACE_MAX_CELLS } from '../../src/schemas/jobs.ts'
 import { startTestService } from '../helpers.ts'
 import type { JobView } from '../../src/schemas/views.ts'
 
@@ -10,7 +13,7 @@ const { api } = svc
 const ok = (t: { equal: (...args: any[]) => unknown }, job: JobView) => t.equal(job.state, 'succeeded', `${job.kind} succeeded ${job.error ? JSON.stringify(job.error) : ''}`)
 const train = { seqLen: 16, batchSize: 8, logEvery: 5, checkpointEvery: 10, warmupSteps: 2, lr: 3e-3 }
 
-let dataset: JobView, teacher: JobView, arm: JobView, student: JobView
+let dataset: JobView, teacher: JobView, arm: JobView, student: JobView, untracedSample: JobView
 
 t.test('dataset from the Brown corpus', async (t) => {
   dataset = await api.waitFor((await api.submit({ kind: 'dataset', spec: { source: 'brown', maxDocuments: 40, compactVocab: 256 } })).id)
@@ -100,12 +103,124 @@ t.test('sample from the student with an infill template; the checkpoint stays lo
   const spec = { checkpointJobId: student.id, infill: 'The jury [[4]] the [[3]].', seqLen: 16, count: 2, batchSize: 2, steps: 4 }
   const first = await api.waitFor((await api.submit({ kind: 'sample', priority: 5, spec })).id)
   ok(t, first)
+  untracedSample = first
   const samples = (first.result as { samples: { text: string }[] }).samples
   t.equal(samples.length, 2)
   for (const s of samples) t.match(s.text, /^The jury .* the .*\./s, 'the text around the holes is kept')
   t.type((first.result as { cacheHit: boolean }).cacheHit, 'boolean', 'the job reports whether the checkpoint was already loaded')
   const second = await api.waitFor((await api.submit({ kind: 'sample', spec: { ...spec, seed: 2 } })).id)
   t.equal((second.result as { cacheHit: boolean }).cacheHit, true, 'a repeated sample job does not reload the checkpoint')
+})
+
+// Issue 15 (backend of the denoising replay): `trace: true` streams each sample's tokens after
+// every solver step as `trace` events and stores the whole trace for GET /v1/jobs/{id}/trace.
+interface Frame {
+  step: number
+  t: number
+  tokens: (string | null)[][]
+}
+interface TraceEvent extends Frame {
+  id: number
+  steps: number
+  firstSample: number
+}
+
+/** The events of a finished stream, in order: `event` and parsed `data`. */
+function parseSse(text: string): { id: number; event: string; data: Record<string, unknown> }[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.includes('data: '))
+    .map((block) => {
+      const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2)
+      return { id: Number(field('id')), event: field('event') ?? 'message', data: JSON.parse(field('data')!) }
+    })
+}
+
+const maskedCells = (f: Frame) => f.tokens.flat().filter((p) => p === null).length
+
+t.test('a traced sample job: live trace events, then the stored trace', async (t) => {
+  // 3 samples in batches of 2: two batches, each traced from step 0 to 3.
+  const spec = { checkpointJobId: student.id, infill: 'The jury [[4]] the [[3]].', seqLen: 16, count: 3, batchSize: 2, steps: 3, seed: 3, trace: true }
+  const job = await api.submit({ kind: 'sample', spec })
+  // Opened at once: the stream replays what happened so far, follows the run live and ends after its terminal state.
+  const stream = await api.get(`/v1/jobs/${job.id}/events`)
+  t.equal(stream.status, 200)
+  const events = parseSse(stream.body as string)
+  const done = await api.waitFor(job.id)
+  ok(t, done)
+  const samples = (done.result as { samples: { text: string }[] }).samples
+
+  const traced = events.filter((e) => e.event === 'trace').map((e) => ({ id: e.id, ...e.data }) as TraceEvent)
+  t.equal(traced.length, 2 * 4, 'steps + 1 frames per batch')
+  const end = events.find((e) => e.event === 'state' && e.data.to === 'succeeded')!
+  t.ok(traced.every((e) => e.id < end.id), 'every frame is on the stream before the job ends')
+  t.strictSame([...new Set(traced.map((e) => e.firstSample))], [0, 2], 'each batch says which samples it carries')
+  for (const e of traced) {
+    t.equal(e.steps, 3)
+    t.equal(e.tokens.length, e.firstSample === 0 ? 2 : 1)
+    t.ok(e.tokens.every((row) => row.length === 16))
+  }
+
+  const res = await api.get(`/v1/jobs/${job.id}/trace`)
+  t.equal(res.status, 200)
+  const trace = res.body as { steps: number; fixed: boolean[][]; frames: Frame[] }
+  t.equal(trace.steps, 3)
+  t.strictSame(trace.frames.map((f) => f.step), [0, 1, 2, 3], 'frame k is step k')
+  t.equal(trace.frames[0].t, 0)
+  t.equal(trace.frames[3].t, 1)
+  t.ok(trace.frames.every((f, i) => i === 0 || f.t > trace.frames[i - 1].t), 'time moves forward')
+  // "The", " jury", 4 holes, " the", 3 holes, ".", then free positions up to seqLen.
+  const layout = [true, true, false, false, false, false, true, false, false, false, true, false, false, false, false, false]
+  t.strictSame(trace.fixed, [layout, layout, layout], 'the template’s tokens are marked fixed')
+  for (const [k, f] of trace.frames.entries()) {
+    t.equal(f.tokens.length, 3, `step ${k}: every sample`)
+    for (const row of f.tokens) t.strictSame([row[0], row[1], row[6], row[10]], ['The', ' jury', ' the', '.'], `step ${k}: the template stays as given`)
+    // The stored frame is what the stream carried for it, batch by batch.
+    const rows = traced.filter((e) => e.step === k).sort((a, b) => a.firstSample - b.firstSample).flatMap((e) => e.tokens)
+    t.strictSame(f.tokens, rows, `step ${k}: the stored frame is the streamed one`)
+  }
+  t.equal(maskedCells(trace.frames[0]), 3 * 12, 'step 0: everything but the template is masked')
+  t.ok(trace.frames.every((f, i) => i === 0 || maskedCells(f) <= maskedCells(trace.frames[i - 1])), 'masks only decrease')
+  t.equal(maskedCells(trace.frames[3]), 0, 'none is left at the end')
+  t.strictSame(
+    trace.frames[3].tokens.map((row) => row.join('')),
+    samples.map((s) => s.text),
+    'the last frame’s pieces joined are the samples’ texts',
+  )
+
+  const artifacts = (await api.get(`/v1/jobs/${job.id}/artifacts`)).body.items as { name: string; kind: string }[]
+  t.ok(artifacts.some((a) => a.name === 'trace.json' && a.kind === 'trace'), 'trace.json is an artifact')
+  t.strictSame(await new FsdfmClient({ url: svc.baseUrl! }).trace(job.id), trace, 'the TypeScript client reads it too')
+})
+
+t.test('a job without a trace: 404 no_trace saying why, and no trace events', async (t) => {
+  const res = await api.get(`/v1/jobs/${untracedSample.id}/trace`)
+  t.equal(res.status, 404)
+  t.equal(res.body.error.code, 'no_trace')
+  t.match(res.body.error.message, /not submitted with trace: true/)
+  t.match((await api.get(`/v1/jobs/${student.id}/trace`)).body.error.message, /it is a distill job/)
+  t.notOk(((await api.get(`/v1/jobs/${untracedSample.id}/events`)).body as string).includes('event: trace'), 'its stream has no trace events')
+})
+
+t.test('an oversized trace is refused at the door, naming trace and the reason', async (t) => {
+  const before = (await api.get('/v1/jobs?limit=500')).body.items.length
+  // 100 × 1000 × 21 = 2.1 million token cells.
+  const spec = { model: { preset: 'tiny' }, steps: 20, count: 100, seqLen: 1000, trace: true }
+  const res = await api.post('/v1/jobs', { kind: 'sample', spec })
+  t.equal(res.status, 400)
+  t.equal(res.body.error.code, 'invalid_request')
+  const detail = res.body.error.details.find((d: { path: string }) => d.path === '/spec/trace')
+  t.ok(detail, 'names /spec/trace')
+  t.match(detail?.message, new RegExp(`2100000 token cells; at most ${TRACE_MAX_CELLS}`))
+  t.equal((await api.get('/v1/jobs?limit=500')).body.items.length, before, 'no job was written')
+  // The next two are refused for another field (prompt and infill both), so that no large job runs;
+  // the door still checks every field of them, and the trace is not among the problems.
+  const refusedElsewhere = { prompt: 'a', infill: 'b [[2]]' }
+  const untraced = await api.post('/v1/jobs', { kind: 'sample', spec: { ...spec, ...refusedElsewhere, trace: false } })
+  t.strictSame(untraced.body.error.details.map((d: { path: string }) => d.path), ['/spec/infill'], 'the same job without trace is not refused for it')
+  // One step fewer fits: 100 × 1000 × 20 = 2,000,000 cells, the cap itself.
+  const fits = await api.post('/v1/jobs', { kind: 'sample', spec: { ...spec, ...refusedElsewhere, steps: 19 } })
+  t.strictSame(fits.body.error.details.map((d: { path: string }) => d.path), ['/spec/infill'], 'a trace at the cap is not refused')
 })
 
 t.test('a pipeline runs pretrain -> distill -> evaluate as one flow', async (t) => {

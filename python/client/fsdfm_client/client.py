@@ -285,6 +285,12 @@ class Client:
         with self._open("GET", path, headers={"accept": "text/plain"}) as res:
             return res.read().decode("utf-8")
 
+    def trace(self, job: Union[str, Json]) -> Json:
+        """A traced sample job's denoising trace: ``steps``, ``fixed[sample][position]`` and
+        ``frames`` (``frames[k]``: ``step`` k, its time ``t`` and ``tokens[sample][position]``,
+        a text piece or None while masked). ``no_trace`` (404) for a job without one."""
+        return self._json("GET", f"/v1/jobs/{self._id(job)}/trace")
+
     def artifacts(self, job: Union[str, Json]) -> List[Json]:
         """A job's outputs: ``name``, ``kind``, ``size``, ``sha256``, ``url``."""
         return self._json("GET", f"/v1/jobs/{self._id(job)}/artifacts")["items"]

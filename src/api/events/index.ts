@@ -13,7 +13,8 @@ import { followEvents, isTerminalEvent } from './follow.ts'
 const PAGE = 1000
 
 const SseResponse = {
-  description: 'An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log) and JSON `data` carrying `jobId`, the event’s fields and `at`',
+  description:
+    'An event stream: per event an `id` (send it back as Last-Event-ID to resume), an `event` (state | progress | metric | log | trace) and JSON `data` carrying `jobId`, the event’s fields and `at`. `trace` (sample jobs with `trace: true`): `{step, steps, t, firstSample, tokens}` after the start (step 0) and after each solver step, `tokens[i][position]` the text piece of sample firstSample + i, null while masked; samples run batchSize at a time, each batch from step 0 to `steps`',
   content: { 'text/event-stream': { schema: Type.String() } },
 }
 const SseHeaders = Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The id of the last event received (at most 15 digits)' })) })

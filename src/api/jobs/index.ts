@@ -13,6 +13,7 @@ import { listable, submitterOf } from '../access.ts'
 import { InvalidSpecError, notFound, ServiceError } from '../errors.ts'
 import { errors, JSON_BODY_ERRORS, media } from '../openapi.ts'
 import { renderReportTable } from '../../jobs/report.ts'
+import { TraceView } from '../../schemas/trace.ts'
 import { JOB_EXAMPLES } from './examples.ts'
 import { followLog, logSoFar, logText } from './logs.ts'
 
@@ -254,6 +255,35 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const table = renderReportTable(report)
       if (request.headers.accept?.includes('text/plain')) return reply.type('text/plain').send(table as never)
       return { report, table }
+    },
+  )
+
+  app.get(
+    '/jobs/:id/trace',
+    {
+      config: { access: { need: 'viewer', in: 'job' } },
+      schema: {
+        tags: ['jobs'],
+        operationId: 'getJobTrace',
+        summary: 'The denoising trace of a sample job',
+        description:
+          'Every sample’s tokens after each solver step of a succeeded sample job submitted with `trace: true` (its trace.json): `frames[k]` is step k (0: the start), `tokens[sample][position]` a text piece or null while masked, `fixed` the positions given by the prompt or template. 404 `no_trace` for any other job.',
+        params: IdParams,
+        response: { 200: TraceView, ...errors(400, 404, 410) },
+      },
+    },
+    async (request, reply) => {
+      const job = await store.jobs.get(request.params.id)
+      if (!job) throw notFound(`job ${request.params.id}`)
+      const artifact = await store.artifacts.get(job.id, 'trace.json')
+      if (!artifact) {
+        const why =
+          job.kind !== 'sample' ? `it is a ${job.kind} job` : !job.spec.trace ? 'it was not submitted with trace: true' : `it is ${job.state}; the trace is stored when it succeeds`
+        throw new ServiceError('no_trace', `job ${job.id} has no trace: ${why}`)
+      }
+      if (!existsSync(artifact.path)) throw new ServiceError('artifact_missing', `artifact ${artifact.name} is gone from the artifact store`)
+      // Sent as stored: the worker wrote it in this shape (src/worker/trace.ts), and it may be large.
+      return reply.type('application/json').header('content-length', artifact.size).send(createReadStream(artifact.path) as never)
     },
   )
 
