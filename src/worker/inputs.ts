@@ -54,7 +54,8 @@ function datasetOfModel(job: Job): string | null {
 
 async function vocabOfDataset(files: ArtifactStore, datasetJobId: string | null): Promise<Vocabulary> {
   if (!datasetJobId) return gpt2Vocab()
-  return vocabFromManifest(readManifest(await files.datasetDir(datasetJobId)))
+  // The vocabulary is in the manifest: a sample job needs no shards.
+  return vocabFromManifest(readManifest(await files.datasetDir(datasetJobId, ['manifest.json'])))
 }
 
 /**

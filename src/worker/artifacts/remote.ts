@@ -77,9 +77,9 @@ export class RemoteArtifactStore implements ArtifactStore {
     this.tries = opts.tries ?? 8
   }
 
-  async datasetDir(datasetJobId: string): Promise<string> {
+  async datasetDir(datasetJobId: string, only?: string[]): Promise<string> {
     const dir = datasetDir(this.opts.artifactDir, datasetJobId)
-    const files = (await this.artifactsOf(datasetJobId)).filter((a) => a.kind === 'dataset')
+    const files = (await this.artifactsOf(datasetJobId)).filter((a) => a.kind === 'dataset' && (!only || only.includes(a.name)))
     for (const a of files) await this.fetchFile(a, join(dir, a.name), `${a.name} of job ${datasetJobId}`)
     return dir
   }

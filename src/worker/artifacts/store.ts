@@ -16,8 +16,8 @@ import type { ArtifactInput } from '../../store/artifacts.ts'
 
 export interface ArtifactStore {
   readonly mode: 'local' | 'remote'
-  /** The directory, on this machine, of a succeeded dataset job's manifest and shards. */
-  datasetDir(datasetJobId: string): Promise<string>
+  /** The directory, on this machine, of a succeeded dataset job's manifest and shards (`only`: just those files). */
+  datasetDir(datasetJobId: string, only?: string[]): Promise<string>
   /** A job's checkpoint on this machine (an input, or a job's own to resume from); null when it has none. */
   checkpoint(jobId: string): Promise<string | null>
   /** The directory on this machine that holds the upload `uploadId` under its id. */
