@@ -126,6 +126,8 @@ export class RemoteArtifactStore implements ArtifactStore {
       await this.download(file, cached)
       this.opts.log(`artifacts: fetched ${what} (${file.size} bytes)`)
     }
+    const [have, want] = await Promise.all([stat(target).catch(() => null), stat(cached)])
+    if (have && have.ino === want.ino && have.dev === want.dev) return // linked already
     await mkdir(dirname(target), { recursive: true })
     await rm(target, { force: true })
     // A link costs no space; a cache on another file system is copied from.
