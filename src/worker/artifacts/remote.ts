@@ -144,7 +144,8 @@ export class RemoteArtifactStore implements ArtifactStore {
       // 206: the rest after what we have; 200: the whole file (the api ignored the range).
       const append = res.status === 206
       if (!append && have > 0) await truncate(part, 0)
-      await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(part, { flags: append ? 'a' : 'w' })).catch((err: Error) => {
+      const bytes = res.body ? Readable.fromWeb(res.body as WebReadableStream<Uint8Array>) : Readable.from([])
+      await pipeline(bytes, createWriteStream(part, { flags: append ? 'a' : 'w' })).catch((err: Error) => {
         throw new Retryable(`the download broke off: ${err.message}`)
       })
     })
