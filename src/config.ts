@@ -13,6 +13,15 @@ export const ConfigSchema = Type.Object({
   FSDFM_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'Port the api listens on (0 picks a free one)' }),
   FSDFM_DATA_DIR: Type.String({ default: '.data', description: 'Home of the embedded store (PGlite), the private Redis socket and, by default, artifacts' }),
   FSDFM_ARTIFACT_DIR: Type.String({ default: '', description: 'Root of job outputs (datasets, checkpoints, samples, reports); shared by api and workers. Default: <FSDFM_DATA_DIR>/artifacts' }),
+  FSDFM_ARTIFACTS: Type.Union([Type.Literal('local'), Type.Literal('remote')], {
+    default: 'local',
+    description:
+      'Worker: where job inputs and outputs go. local: the artifact directory, shared with the api. remote: through the api (FSDFM_API_URL), for a machine without that directory (inputs cached by checksum, outputs uploaded resumably)',
+  }),
+  FSDFM_API_URL: Type.String({ default: '', description: 'Worker with FSDFM_ARTIFACTS=remote: the api it fetches inputs from and uploads outputs to, e.g. http://api.lab:8080' }),
+  FSDFM_API_TOKEN: Type.String({ default: '', description: 'Worker with FSDFM_ARTIFACTS=remote: a superuser token for the api (empty: none, for an api with FSDFM_AUTH=off)' }),
+  FSDFM_API_TOKEN_FILE: Type.String({ default: '', description: 'Like FSDFM_API_TOKEN, read from this file (a mounted secret)' }),
+  FSDFM_ARTIFACT_CACHE: Type.String({ default: '', description: 'Worker with FSDFM_ARTIFACTS=remote: inputs fetched from the api, one file per sha256, reused by later jobs. Default: <FSDFM_DATA_DIR>/artifact-cache' }),
   FSDFM_INPUT_ROOT: Type.String({ default: '', description: 'The only directory server-side dataset paths and Hugging Face judge directories may come from. Default: <FSDFM_DATA_DIR>/inputs' }),
   DATABASE_URL: Type.String({ default: '', description: 'PostgreSQL connection string. Empty: PGlite (PostgreSQL in process) under <FSDFM_DATA_DIR>/pglite; then api and worker must share one process (`fsdfm up`)' }),
   FSDFM_DB_SCHEMA: Type.String({ default: '', pattern: '^[a-z_][a-z0-9_]*$|^$', description: 'PostgreSQL schema for the tables (empty: public)' }),
@@ -54,6 +63,8 @@ export interface Config extends RawConfig {
   /** Absolute paths, resolved once. */
   dataDir: string
   artifactDir: string
+  /** Inputs fetched from the api, by sha256 (FSDFM_ARTIFACTS=remote). */
+  artifactCache: string
   inputRoot: string
   workerName: string
   gpuList: number[]
@@ -81,12 +92,14 @@ export function loadConfig(overrides: Partial<Record<keyof RawConfig, string | n
     throw new ConfigError(errors.map((e) => `${e.instancePath.replace(/^\//, '') || '(root)'}: ${e.message} (got ${JSON.stringify(Value.Pointer.Get(converted as object, e.instancePath))})`))
   }
   const raw = converted as RawConfig
+  if (raw.FSDFM_ARTIFACTS === 'remote' && !raw.FSDFM_API_URL) throw new ConfigError(['FSDFM_API_URL: must name the api when FSDFM_ARTIFACTS=remote (got "")'])
   const dataDir = resolve(raw.FSDFM_DATA_DIR)
   const abs = (p: string, fallback: string) => (p ? (isAbsolute(p) ? p : resolve(p)) : fallback)
   return {
     ...raw,
     dataDir,
     artifactDir: abs(raw.FSDFM_ARTIFACT_DIR, join(dataDir, 'artifacts')),
+    artifactCache: abs(raw.FSDFM_ARTIFACT_CACHE, join(dataDir, 'artifact-cache')),
     inputRoot: abs(raw.FSDFM_INPUT_ROOT, join(dataDir, 'inputs')),
     workerName: raw.FSDFM_WORKER_NAME || `${hostname()}-${process.pid}`,
     gpuList: raw.FSDFM_GPUS ? raw.FSDFM_GPUS.split(',').map(Number) : [],

@@ -24,6 +24,7 @@ import solversRoutes from './solvers/index.ts'
 import sweepsRoutes from './sweeps/index.ts'
 import uploadsRoutes from './uploads/index.ts'
 import teamRoutes from './team/index.ts'
+import transfersRoutes from './transfers/index.ts'
 import { registerAuth } from './auth.ts'
 import { registerAccess, type AccessRule } from './access.ts'
 import workersRoutes from './workers/index.ts'
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'workers', description: 'The workers registered with the store' },
         { name: 'queues', description: 'The BullMQ queues: depth, oldest wait, pause and resume' },
         { name: 'team', description: 'Identities, tokens and projects' },
+        { name: 'transfers', description: 'Resumable uploads of job outputs from workers without the artifact directory' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /v1/tokens (or the one printed at first start); FSDFM_AUTH=off needs none' } } },
       security: [{ bearer: [] }],
@@ -245,5 +247,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(workersRoutes, { prefix: '/v1' })
   await app.register(queuesRoutes, { prefix: '/v1' })
   await app.register(teamRoutes, { prefix: '/v1' })
+  await app.register(transfersRoutes, { prefix: '/v1' })
   return app
 }

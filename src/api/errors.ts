@@ -25,7 +25,7 @@ export const ErrorBody = Type.Object(
 )
 export type ErrorBody = Static<typeof ErrorBody>
 
-export { InvalidSpecError, ServiceError, notFound } from '../errors.ts'
+export { InvalidSpecError, ServiceError, invalidField, notFound } from '../errors.ts'
 
 export function errorBody(code: ApiErrorCode, message: string, details?: FieldProblem[]): ErrorBody {
   const hint = API_ERRORS[code].hint

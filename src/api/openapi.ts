@@ -14,7 +14,7 @@ const WHY: Partial<Record<number, string>> = {
   400: '`details` names every bad field by its JSON pointer',
   401: 'no token, or one unknown, revoked or expired (FSDFM_AUTH=on)',
   403: 'the token may see the project but its role there does not allow this',
-  422: 'the Idempotency-Key was used with another body',
+  422: 'the Idempotency-Key was used with another body, or the bytes of an artifact transfer do not match its sha256',
   429: 'too many requests from this token, or the project is at a quota; Retry-After says when to retry where waiting helps',
   404: 'no such resource',
   409: 'the resource is in a state that does not allow this',

@@ -14,6 +14,9 @@ export const SERVER_FLAGS: { flag: string; env: keyof RawConfig; arg: string; he
   { flag: 'redis-url', env: 'REDIS_URL', arg: 'URL', help: 'Redis (default: a private redis-server in the data dir)' },
   { flag: 'gpus', env: 'FSDFM_GPUS', arg: 'LIST', help: 'worker GPUs, e.g. 0 or 1,2 (default: a CPU worker)' },
   { flag: 'python', env: 'PYTHON_BIN', arg: 'PATH', help: 'Python with PyTorch' },
+  // The token has no flag: a command line is visible to every user of the machine.
+  { flag: 'artifacts', env: 'FSDFM_ARTIFACTS', arg: 'MODE', help: 'worker: local (the shared artifact directory, default) or remote (through the api at --api-url)' },
+  { flag: 'api-url', env: 'FSDFM_API_URL', arg: 'URL', help: 'worker with --artifacts remote: the api (token: FSDFM_API_TOKEN or FSDFM_API_TOKEN_FILE)' },
 ]
 
 const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())

@@ -9,6 +9,7 @@ import { buildApp } from '../api/app.ts'
 import { resolvePythonBin, type Config } from '../config.ts'
 import { Dispatcher } from '../jobs/dispatcher.ts'
 import { sweepOutputs } from '../jobs/janitor.ts'
+import { sweepTransfers } from '../jobs/transfers.ts'
 import { createRedis, Queues } from '../queue/index.ts'
 import { startLocalRedis, type LocalRedis } from '../queue/local-redis.ts'
 import { openStore, type Store } from '../store/index.ts'
@@ -18,6 +19,8 @@ import { FsdfmWorker } from '../worker/worker.ts'
 
 /** How often an api process looks for outputs to remove (idempotent: every api process may). */
 const JANITOR_MS = 60_000
+/** An artifact transfer nobody has written to for this long is removed. */
+const TRANSFER_MAX_IDLE_MS = 86_400_000
 
 export type Role = 'up' | 'api' | 'worker'
 
@@ -137,6 +140,9 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
           return 0
         })
         if (removed) log(`janitor: removed the outputs of ${removed} job(s)`)
+        // Uploads from remote workers left unfinished for a day: their worker died or gave up.
+        const abandoned = await sweepTransfers(config.artifactDir, TRANSFER_MAX_IDLE_MS).catch(() => 0)
+        if (abandoned) log(`janitor: removed ${abandoned} abandoned artifact transfer(s)`)
       }, JANITOR_MS)
       janitor.start()
       cleanups.push(() => janitor.stop())

@@ -254,7 +254,7 @@ export interface paths {
         };
         /**
          * Download an output
-         * @description The file as stored: `.json` files as application/json, `.txt` as text/plain, anything else (checkpoints, token shards) as application/octet-stream. `X-SHA256` carries its checksum.
+         * @description The file as stored: `.json` files as application/json, `.txt` as text/plain, anything else (checkpoints, token shards) as application/octet-stream. `X-SHA256` carries its checksum. `Range: bytes=<first>-` continues a download cut off part-way (206, as application/octet-stream).
          */
         get: operations["downloadJobArtifact"];
         put?: never;
@@ -483,6 +483,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/uploads/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an upload’s bytes
+         * @description As uploaded, with `X-SHA256`; `Range: bytes=<first>-` continues a download cut off part-way (206). Workers without the artifact directory fetch dataset texts here.
+         */
+        get: operations["downloadUpload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workers": {
         parameters: {
             query?: never;
@@ -681,6 +701,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a resumable upload of a job’s output (workers)
+         * @description For a worker without the artifact directory (FSDFM_ARTIFACTS=remote). Then send the bytes with PATCH /v1/transfers/{id}.
+         */
+        post: operations["openTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How much of an upload the api holds
+         * @description After a dropped connection: continue with PATCH from `offset`. A completed or refused transfer is gone (404).
+         */
+        get: operations["getTransfer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Send bytes of an upload, from the offset the api holds
+         * @description The body is the next bytes of the file (application/offset+octet-stream or application/octet-stream), starting at Upload-Offset. Bytes that arrive before a connection drops are kept. The request that completes the file has it checked against the sha256: a match registers the artifact (complete: true), a mismatch answers 422 and keeps nothing.
+         */
+        patch: operations["appendTransfer"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -689,10 +753,10 @@ export interface components {
         ErrorBody: {
             error: {
                 /**
-                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), no_trace (404), not_cancellable (409), not_resumable (409), no_report (409), artifact_missing (410), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
+                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), no_trace (404), not_cancellable (409), not_resumable (409), no_report (409), attempt_superseded (409), upload_offset_mismatch (409), artifact_missing (410), checksum_mismatch (422), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
                  * @enum {string}
                  */
-                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "no_trace" | "not_cancellable" | "not_resumable" | "no_report" | "artifact_missing" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
+                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "no_trace" | "not_cancellable" | "not_resumable" | "no_report" | "attempt_superseded" | "upload_offset_mismatch" | "artifact_missing" | "checksum_mismatch" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
                 /** @description What is wrong, for people */
                 message: string;
                 /** @description What to do about it */
@@ -2002,7 +2066,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description idempotency_mismatch: the Idempotency-Key was used with another body */
+            /** @description checksum_mismatch or idempotency_mismatch: the Idempotency-Key was used with another body, or the bytes of an artifact transfer do not match its sha256 */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2266,7 +2330,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
+            /** @description not_cancellable, not_resumable, no_report, attempt_superseded or upload_offset_mismatch: the resource is in a state that does not allow this */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2512,7 +2576,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
+            /** @description not_cancellable, not_resumable, no_report, attempt_superseded or upload_offset_mismatch: the resource is in a state that does not allow this */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2714,7 +2778,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
+            /** @description not_cancellable, not_resumable, no_report, attempt_superseded or upload_offset_mismatch: the resource is in a state that does not allow this */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2979,6 +3043,19 @@ export interface operations {
                     "application/octet-stream": string;
                     "application/json": unknown;
                     "text/plain": string;
+                };
+            };
+            /** @description The bytes asked for with `Range: bytes=<first>-[<last>]` */
+            206: {
+                headers: {
+                    /** @description bytes <first>-<last>/<size> */
+                    "content-range"?: string;
+                    /** @description sha256 of the whole file, hex */
+                    "x-sha256"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
                 };
             };
             /** @description invalid_request, invalid_json or invalid_cursor: `details` names every bad field by its JSON pointer */
@@ -3617,7 +3694,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description idempotency_mismatch: the Idempotency-Key was used with another body */
+            /** @description checksum_mismatch or idempotency_mismatch: the Idempotency-Key was used with another body, or the bytes of an artifact transfer do not match its sha256 */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4968,7 +5045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description idempotency_mismatch: the Idempotency-Key was used with another body */
+            /** @description checksum_mismatch or idempotency_mismatch: the Idempotency-Key was used with another body, or the bytes of an artifact transfer do not match its sha256 */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5412,7 +5489,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not_cancellable, not_resumable or no_report: the resource is in a state that does not allow this */
+            /** @description not_cancellable, not_resumable, no_report, attempt_superseded or upload_offset_mismatch: the resource is in a state that does not allow this */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5627,6 +5704,115 @@ export interface operations {
             };
             /** @description not_found or no_trace: no such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited or quota_exceeded: too many requests from this token, or the project is at a quota; Retry-After says when to retry where waiting helps */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal: a bug; the message carries the request id the api log has the details under */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    downloadUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes */
+            200: {
+                headers: {
+                    /** @description sha256, hex */
+                    "x-sha256"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The bytes asked for with `Range: bytes=<first>-[<last>]` */
+            206: {
+                headers: {
+                    /** @description bytes <first>-<last>/<size> */
+                    "content-range"?: string;
+                    /** @description sha256 of the whole file, hex */
+                    "x-sha256"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description invalid_request, invalid_json or invalid_cursor: `details` names every bad field by its JSON pointer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: no token, or one unknown, revoked or expired (FSDFM_AUTH=on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: the token may see the project but its role there does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found or no_trace: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description artifact_missing: the file is gone from the artifact store */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6531,6 +6717,384 @@ export interface operations {
             };
             /** @description forbidden: the token may see the project but its role there does not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited or quota_exceeded: too many requests from this token, or the project is at a quota; Retry-After says when to retry where waiting helps */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal: a bug; the message carries the request id the api log has the details under */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    openTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The job whose output this is
+                     */
+                    jobId: string;
+                    /** @description The attempt sending it (the fence the worker claimed the job with); another attempt’s transfer is refused */
+                    fence: number;
+                    /** @description Artifact name (GET /v1/jobs/{id}/artifacts/{name}) */
+                    name: string;
+                    /** @description Artifact kind: checkpoint, dataset, samples, report, … */
+                    kind: string;
+                    /** @description Where the file goes in the job’s directory, e.g. checkpoint.pt or dataset/train.bin */
+                    path: string;
+                    /** @description Bytes */
+                    size: number;
+                    /** @description sha256 of the whole file, lowercase hex */
+                    sha256: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        jobId: string;
+                        fence: number;
+                        name: string;
+                        kind: string;
+                        path: string;
+                        size: number;
+                        /** @description sha256 of the whole file, lowercase hex */
+                        sha256: string;
+                        /** @description Bytes received and kept: send the rest from here (also the Upload-Offset header) */
+                        offset: number;
+                        /** @description True once the file is checked and registered as the job’s artifact */
+                        complete: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description invalid_request, invalid_json or invalid_cursor: `details` names every bad field by its JSON pointer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: no token, or one unknown, revoked or expired (FSDFM_AUTH=on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: the token may see the project but its role there does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found or no_trace: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_cancellable, not_resumable, no_report, attempt_superseded or upload_offset_mismatch: the resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited or quota_exceeded: too many requests from this token, or the project is at a quota; Retry-After says when to retry where waiting helps */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal: a bug; the message carries the request id the api log has the details under */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Bytes the api holds */
+                    "upload-offset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        jobId: string;
+                        fence: number;
+                        name: string;
+                        kind: string;
+                        path: string;
+                        size: number;
+                        /** @description sha256 of the whole file, lowercase hex */
+                        sha256: string;
+                        /** @description Bytes received and kept: send the rest from here (also the Upload-Offset header) */
+                        offset: number;
+                        /** @description True once the file is checked and registered as the job’s artifact */
+                        complete: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description invalid_request, invalid_json or invalid_cursor: `details` names every bad field by its JSON pointer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: no token, or one unknown, revoked or expired (FSDFM_AUTH=on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: the token may see the project but its role there does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found or no_trace: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited or quota_exceeded: too many requests from this token, or the project is at a quota; Retry-After says when to retry where waiting helps */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal: a bug; the message carries the request id the api log has the details under */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    appendTransfer: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Where these bytes start: the offset the api holds */
+                "upload-offset": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The next bytes */
+        requestBody: {
+            content: {
+                "application/offset+octet-stream": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Bytes the api holds */
+                    "upload-offset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        jobId: string;
+                        fence: number;
+                        name: string;
+                        kind: string;
+                        path: string;
+                        size: number;
+                        /** @description sha256 of the whole file, lowercase hex */
+                        sha256: string;
+                        /** @description Bytes received and kept: send the rest from here (also the Upload-Offset header) */
+                        offset: number;
+                        /** @description True once the file is checked and registered as the job’s artifact */
+                        complete: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description invalid_request, invalid_json or invalid_cursor: `details` names every bad field by its JSON pointer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized: no token, or one unknown, revoked or expired (FSDFM_AUTH=on) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: the token may see the project but its role there does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found or no_trace: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_cancellable, not_resumable, no_report, attempt_superseded or upload_offset_mismatch: the resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description checksum_mismatch or idempotency_mismatch: the Idempotency-Key was used with another body, or the bytes of an artifact transfer do not match its sha256 */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

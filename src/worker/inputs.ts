@@ -2,16 +2,13 @@
 // checkpoints of earlier jobs), the config with the TypeScript-side preparation done
 // (tokenised prompts and infill templates), and how to decode its output.
 import { existsSync } from 'node:fs'
-import { isAbsolute, join, resolve } from 'node:path'
+import { isAbsolute, resolve } from 'node:path'
 import { readManifest } from '../data/dataset.ts'
 import { infillToFixed, promptToFixed } from '../data/templates.ts'
 import { gpt2Vocab, vocabFromManifest, type Vocabulary } from '../data/tokenizer.ts'
 import { SERVICE_ONLY, type RunInputs } from '../schemas/run-spec.ts'
 import type { Job } from '../store/types.ts'
-import { jobDir, ownCheckpoint } from '../jobs/paths.ts'
-
-export const datasetDir = (artifactDir: string, jobId: string): string => join(jobDir(artifactDir, jobId), 'dataset')
-/** The job's own checkpoint; the Python side writes it atomically, so it is either whole or absent. */
+import type { ArtifactStore } from './artifacts/store.ts'
 
 export class InputError extends Error {
   constructor(message: string) {
@@ -38,11 +35,13 @@ async function mustGet(getJob: GetJob, id: string, what: string): Promise<Job> {
   return job
 }
 
-/** A finished job's checkpoint: in its job directory (results name it by URL; older rows held the path). */
-function checkpointOf(job: Job, artifactDir: string): string {
+/** A finished job's checkpoint on this machine (results name it by URL; older rows held the path). */
+async function checkpointOf(job: Job, files: ArtifactStore): Promise<string> {
   const named = (job.result as { checkpoint?: string } | null)?.checkpoint
-  const path = named && isAbsolute(named) && !named.startsWith('/v1/') ? named : ownCheckpoint(artifactDir, job.id)
-  if (!named || !existsSync(path)) throw new InputError(`job ${job.id} has no checkpoint on disk`)
+  if (!named) throw new InputError(`job ${job.id} has no checkpoint`)
+  if (isAbsolute(named) && !named.startsWith('/v1/') && existsSync(named)) return named
+  const path = await files.checkpoint(job.id)
+  if (!path) throw new InputError(`job ${job.id} has no checkpoint in the artifact store`)
   return path
 }
 
@@ -53,18 +52,23 @@ function datasetOfModel(job: Job): string | null {
   return ((job.result as { datasetJobId?: string } | null)?.datasetJobId ?? datasetOf(job)) || null
 }
 
-function vocabOfDataset(artifactDir: string, datasetJobId: string | null): Vocabulary {
+async function vocabOfDataset(files: ArtifactStore, datasetJobId: string | null): Promise<Vocabulary> {
   if (!datasetJobId) return gpt2Vocab()
-  return vocabFromManifest(readManifest(datasetDir(artifactDir, datasetJobId)))
+  // The vocabulary is in the manifest: a sample job needs no shards.
+  return vocabFromManifest(readManifest(await files.datasetDir(datasetJobId, ['manifest.json'])))
 }
 
-export async function prepareRun(job: Exclude<Job, { kind: 'dataset' }>, artifactDir: string, getJob: GetJob, inputRoot: string): Promise<PreparedRun> {
-  const own = ownCheckpoint(artifactDir, job.id)
+/**
+ * Resolves the job's inputs to files on this machine: `files` finds them (in the shared artifact
+ * directory, or fetched from the api). A training job resumes from its own checkpoint, left by
+ * an earlier attempt (here, or uploaded by another worker).
+ */
+export async function prepareRun(job: Exclude<Job, { kind: 'dataset' }>, files: ArtifactStore, getJob: GetJob, inputRoot: string): Promise<PreparedRun> {
   const inputs: RunInputs = {
     datasetDir: null,
     checkpoint: null,
     teacherCheckpoint: null,
-    resumeFrom: existsSync(own) && (job.kind === 'pretrain' || job.kind === 'distill') ? own : null,
+    resumeFrom: job.kind === 'pretrain' || job.kind === 'distill' ? await files.checkpoint(job.id) : null,
   }
   // The run's config is the job's spec without what only the service reads (src/schemas/run-spec.ts).
   const serviceOnly: readonly string[] = SERVICE_ONLY[job.kind]
@@ -74,19 +78,19 @@ export async function prepareRun(job: Exclude<Job, { kind: 'dataset' }>, artifac
 
   if (datasetJobId) {
     await mustGet(getJob, datasetJobId, 'dataset job')
-    inputs.datasetDir = datasetDir(artifactDir, datasetJobId)
+    inputs.datasetDir = await files.datasetDir(datasetJobId)
   }
   if (job.kind === 'distill') {
-    inputs.teacherCheckpoint = checkpointOf(await mustGet(getJob, job.spec.teacherJobId, 'teacher job'), artifactDir)
+    inputs.teacherCheckpoint = await checkpointOf(await mustGet(getJob, job.spec.teacherJobId, 'teacher job'), files)
   }
   if (job.kind === 'evaluate') {
     const spec = job.spec
     // Resolved for Python: each model by name and checkpoint, each judge by what it loads.
     const models = []
-    for (const [i, m] of spec.models.entries()) models.push({ name: m.name ?? `model${i}`, checkpoint: checkpointOf(await mustGet(getJob, m.jobId, 'model job'), artifactDir) })
+    for (const [i, m] of spec.models.entries()) models.push({ name: m.name ?? `model${i}`, checkpoint: await checkpointOf(await mustGet(getJob, m.jobId, 'model job'), files) })
     const judges = []
     for (const j of spec.judges) {
-      if (j.kind === 'arm') judges.push({ kind: 'arm', checkpoint: checkpointOf(await mustGet(getJob, j.jobId, 'judge job'), artifactDir) })
+      if (j.kind === 'arm') judges.push({ kind: 'arm', checkpoint: await checkpointOf(await mustGet(getJob, j.jobId, 'judge job'), files) })
       else if (j.kind === 'hf') judges.push({ kind: 'hf', path: resolve(inputRoot, j.path) }) // given relative to the input root
       else judges.push(j)
     }
@@ -97,12 +101,12 @@ export async function prepareRun(job: Exclude<Job, { kind: 'dataset' }>, artifac
     let seqLen = spec.seqLen
     if (spec.checkpointJobId) {
       const model = await mustGet(getJob, spec.checkpointJobId, 'checkpoint job')
-      inputs.checkpoint = checkpointOf(model, artifactDir)
+      inputs.checkpoint = await checkpointOf(model, files)
       datasetJobId = datasetOfModel(model)
       const trainedLen = Number((model.result as { seqLen?: number } | null)?.seqLen ?? ('seqLen' in model.spec ? model.spec.seqLen : undefined) ?? seqLen)
       seqLen = Math.min(seqLen, trainedLen)
     }
-    vocab = vocabOfDataset(artifactDir, datasetJobId)
+    vocab = await vocabOfDataset(files, datasetJobId)
     config.seqLen = seqLen
     config.vocabSize = vocab.size
     if (spec.prompt !== undefined) Object.assign(config, promptToFixed(spec.prompt, seqLen, vocab))

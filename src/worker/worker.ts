@@ -5,7 +5,7 @@
 // and the lease (lease.ts) stops Python before the queue lock can pass to another worker, so
 // two attempts never run at once and a superseded one never writes. On SIGTERM the job is
 // checkpointed and handed back to the queue without counting an attempt.
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { DelayedError, Worker, type Job as BullJob } from 'bullmq'
@@ -15,7 +15,6 @@ import { renderReportTable } from '../jobs/report.ts'
 import { buildDataset } from '../data/dataset.ts'
 import { decodeTokens } from '../data/tokenizer.ts'
 import { failDependents } from '../jobs/dependents.ts'
-import { uploadsDir } from '../jobs/uploads.ts'
 import { computeQueueFor, type JobPayload } from '../queue/index.ts'
 import { isStoreUnavailable } from '../store/db.ts'
 import type { Store } from '../store/index.ts'
@@ -30,6 +29,8 @@ import { Lease, type StopReason } from './lease.ts'
 import { JobWriter, type Outcome } from './writer.ts'
 import { publicRefs } from './public-refs.ts'
 import { TraceRecorder } from './trace.ts'
+import { LocalArtifactStore, type ArtifactStore } from './artifacts/store.ts'
+import { RemoteArtifactStore, SupersededError } from './artifacts/remote.ts'
 
 
 export interface WorkerDeps {
@@ -68,11 +69,14 @@ export class FsdfmWorker {
   private readonly active = new Set<ActiveRun>()
   private draining = false
   private registryTimer: NodeJS.Timeout | null = null
+  /** Where inputs come from and outputs go: the shared directory, or the api. */
+  readonly artifacts: ArtifactStore
 
   constructor(private readonly deps: WorkerDeps) {
     const gpus = deps.config.gpuList
     this.device = gpus.length > 0 ? 'cuda' : 'cpu'
     this.log = deps.log ?? ((m) => console.log(`[worker ${deps.config.workerName}] ${m}`))
+    this.artifacts = artifactStoreFor(deps.config, this.log)
     this.verbose = deps.config.FSDFM_LOG_LEVEL === 'debug' || deps.config.FSDFM_LOG_LEVEL === 'trace'
     this.bridge = new PythonBridge({
       pythonBin: deps.config.PYTHON_BIN,
@@ -175,9 +179,11 @@ export class FsdfmWorker {
       } else {
         this.log(`job ${job.id} (${job.kind}) started, attempt ${job.attempt}`)
         outcome = job.kind === 'dataset' ? await this.runDataset(job, lease, writer) : await this.runPython(job, lease, writer)
+        if (outcome.kind === 'final' && outcome.artifacts?.length) outcome = { ...outcome, artifacts: await this.artifacts.publish(job, outcome.artifacts) }
       }
     } catch (err) {
-      outcome = lease.stopReason ? stopOutcome(lease.stopReason) : { kind: 'final', state: 'failed', error: errorOf(err) }
+      if (err instanceof SupersededError) outcome = { kind: 'abandon' }
+      else outcome = lease.stopReason ? stopOutcome(lease.stopReason) : { kind: 'final', state: 'failed', error: errorOf(err) }
     }
     lease.close()
     const written = await writer.close(outcome).finally(() => this.active.delete(run))
@@ -294,7 +300,7 @@ export class FsdfmWorker {
     try {
       manifest = await buildDataset(job.spec, tempDir, {
         dataRoot: config.inputRoot,
-        uploadDir: uploadsDir(config.artifactDir),
+        uploadDir: await this.artifacts.uploadDir(job.spec.source === 'upload' ? job.spec.uploadId : undefined),
         signal: stop.signal,
         onProgress: (done: number, total: number) => {
           writer.setProgress({ step: done, total })
@@ -336,7 +342,7 @@ export class FsdfmWorker {
     if (await this.bridge.ensureAlive()) this.log('python process restarted')
     const workDir = jobDir(config.artifactDir, job.id)
     mkdirSync(workDir, { recursive: true })
-    const prepared = await prepareRun(job, config.artifactDir, (id) => store.jobs.get(id), config.inputRoot)
+    const prepared = await prepareRun(job, this.artifacts, (id) => store.jobs.get(id), config.inputRoot)
     // An earlier attempt may have logged points its worker never relayed; Python keeps them all.
     writer.recover()
     const { runId } = await this.bridge.call('start', {
@@ -417,6 +423,13 @@ export class FsdfmWorker {
     const published = publicRefs(stored, { artifactDir: config.artifactDir, inputRoot: config.inputRoot }) as Record<string, unknown>
     return { kind: 'final', state: status.state === 'cancelled' ? 'cancelled' : 'succeeded', result: published, artifacts: present }
   }
+}
+
+/** FSDFM_ARTIFACTS: the shared directory, or the api (with the token from the environment or its file). */
+function artifactStoreFor(config: Config, log: (msg: string) => void): ArtifactStore {
+  if (config.FSDFM_ARTIFACTS === 'local') return new LocalArtifactStore(config.artifactDir)
+  const token = config.FSDFM_API_TOKEN || (config.FSDFM_API_TOKEN_FILE ? readFileSync(config.FSDFM_API_TOKEN_FILE, 'utf8').trim() : '')
+  return new RemoteArtifactStore({ apiUrl: config.FSDFM_API_URL, token, artifactDir: config.artifactDir, cacheDir: config.artifactCache, log })
 }
 
 function errorOf(err: unknown): JobError {

@@ -8,6 +8,7 @@ import { adminSomewhere, can, principalOf, type Principal } from '../../src/auth
 import type { AccessRule } from '../../src/api/access.ts'
 import type { RouteEntry } from '../../src/api/app.ts'
 import type { Role } from '../../src/store/tokens.ts'
+import { openTransfer } from '../../src/jobs/transfers.ts'
 import { startTestService, tinySample } from '../helpers.ts'
 
 const ADMIN = 'fsdfm_access_test_superuser_token'
@@ -54,6 +55,8 @@ const jobWithArtifact = await job()
 const sweepId = async () => (await store.sweeps.create({ spec: { base: tinySample(), space: { steps: { int: [1, 4] } } }, project: A, createdBy: 'fixture' })).id
 const uploadId = randomUUID()
 await store.uploads.create({ id: uploadId, size: 4, sha256: createHash('sha256').update('text').digest('hex'), project: A })
+// An open transfer, as a remote worker leaves one between two requests.
+const transfer = () => openTransfer(svc.config.artifactDir, { jobId: jobWithArtifact, fence: 1, name: 'x.bin', kind: 'test', path: 'x.bin', size: 4, sha256: createHash('sha256').update('text').digest('hex') })
 const tokenInAlpha = async () => (await store.tokens.create({ name: 'revocable', subject: 'x', grants: [{ project: A, role: 'viewer' }] })).record.id
 {
   const { mkdtempSync, writeFileSync } = await import('node:fs')
@@ -95,6 +98,11 @@ const requests: Record<string, () => Promise<Call>> = {
   'POST /v1/sweeps/:id/cancel': async () => ({ path: `/v1/sweeps/${await sweepId()}/cancel` }),
   'POST /v1/uploads': async () => ({ path: `/v1/uploads?project=${A}`, raw: { type: 'text/plain', text: 'one document\n\nanother one\n' } }),
   'GET /v1/uploads/:id': async () => ({ path: `/v1/uploads/${uploadId}` }),
+  'GET /v1/uploads/:id/content': async () => ({ path: `/v1/uploads/${uploadId}/content` }),
+  // The job is queued, held by no attempt: past the access check, the transfer is refused (409).
+  'POST /v1/transfers': async () => ({ path: '/v1/transfers', body: { jobId: jobWithArtifact, fence: 1, name: 'x.bin', kind: 'test', path: 'x.bin', size: 4, sha256: createHash('sha256').update('text').digest('hex') } }),
+  'GET /v1/transfers/:id': async () => ({ path: `/v1/transfers/${(await transfer()).id}` }),
+  'PATCH /v1/transfers/:id': async () => ({ path: `/v1/transfers/${(await transfer()).id}`, raw: { type: 'application/offset+octet-stream', text: 'text' } }),
   'GET /v1/solvers': async () => ({ path: '/v1/solvers' }),
   'GET /v1/workers': async () => ({ path: '/v1/workers' }),
   'GET /v1/queues': async () => ({ path: '/v1/queues' }),

@@ -25,6 +25,8 @@ t.test('defaults, overrides and errors naming the variable', async (t) => {
       t.match((err as Error).message, key, `the message names ${key}`)
     }
   }
+  t.throws(() => loadConfig({ FSDFM_ARTIFACTS: 'remote' }, {}), { name: 'ConfigError', message: /FSDFM_API_URL/ }, 'a remote-artifact worker must name its api')
+  t.match(loadConfig({ FSDFM_ARTIFACTS: 'remote', FSDFM_API_URL: 'http://api:8080' }, {}).artifactCache, /\.data\/artifact-cache$/)
 })
 
 t.test('the README documents every variable', async (t) => {

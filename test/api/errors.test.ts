@@ -1,7 +1,7 @@
 // The error catalogue, answer by answer: every code in src/errors.ts is produced by a real
 // request here, with the status the catalogue gives it, its hint, and the one error shape.
 // A code added to the catalogue without a case below fails this test.
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +28,13 @@ async function appWith(overrides: Partial<typeof svc.config>) {
 const bearer = async (grants: { project: string; role: 'viewer' | 'member' | 'admin' }[]) => ({
   authorization: `Bearer ${(await store.tokens.create({ name: 'errors-test', subject: 'someone', grants })).token}`,
 })
+
+/** An artifact transfer of `text` for a job held by attempt fence 1, as a remote worker opens one. */
+async function transferOf(text: string) {
+  const job = await store.jobs.create({ kind: 'sample', spec: {} })
+  await store.db.query(`update jobs set state = 'running', fence = 1 where id = $1`, [job.id])
+  return { jobId: job.id, fence: 1, name: 'out.txt', kind: 'test', path: 'out.txt', size: text.length, sha256: createHash('sha256').update(text).digest('hex') }
+}
 
 const cases: Record<ApiErrorCode, () => Promise<Answer>> = {
   invalid_request: () => api.post('/v1/jobs', { kind: 'bake', spec: {} }),
@@ -66,6 +73,15 @@ const cases: Record<ApiErrorCode, () => Promise<Answer>> = {
     await store.artifacts.register(job.id, { name: 'samples.txt', kind: 'samples', path: join(dir, 'samples.txt') })
     rmSync(dir, { recursive: true })
     return api.get(`/v1/jobs/${job.id}/artifacts/samples.txt`)
+  },
+  attempt_superseded: async () => api.post('/v1/transfers', { ...(await transferOf('x')), fence: 0 }),
+  upload_offset_mismatch: async () => {
+    const opened = await api.post('/v1/transfers', await transferOf('text'))
+    return api.request('PATCH', `/v1/transfers/${opened.body.id}`, { 'content-type': 'application/offset+octet-stream', 'upload-offset': '2' }, 'xt')
+  },
+  checksum_mismatch: async () => {
+    const opened = await api.post('/v1/transfers', await transferOf('text'))
+    return api.request('PATCH', `/v1/transfers/${opened.body.id}`, { 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, 'tent')
   },
   payload_too_large: () => api.post('/v1/jobs', { ...tinySample(), name: 'x'.repeat(8000) }),
   unsupported_media_type: () => api.request('POST', '/v1/jobs', { 'content-type': 'application/xml' }, '<job/>'),

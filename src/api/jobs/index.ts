@@ -1,5 +1,5 @@
 // /v1/jobs: submit, list, read, cancel, metrics, logs, the report and artifacts.
-import { createReadStream, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { queueFor } from '../../queue/index.ts'
@@ -16,6 +16,7 @@ import { renderReportTable } from '../../jobs/report.ts'
 import { TraceView } from '../../schemas/trace.ts'
 import { JOB_EXAMPLES } from './examples.ts'
 import { followLog, logSoFar, logText } from './logs.ts'
+import { partialContent, sendFile } from '../files.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
@@ -316,7 +317,7 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['jobs'],
         operationId: 'downloadJobArtifact',
         summary: 'Download an output',
-        description: 'The file as stored: `.json` files as application/json, `.txt` as text/plain, anything else (checkpoints, token shards) as application/octet-stream. `X-SHA256` carries its checksum.',
+        description: 'The file as stored: `.json` files as application/json, `.txt` as text/plain, anything else (checkpoints, token shards) as application/octet-stream. `X-SHA256` carries its checksum. `Range: bytes=<first>-` continues a download cut off part-way (206, as application/octet-stream).',
         params: Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String({ minLength: 1 }) }),
         response: {
           200: {
@@ -328,6 +329,7 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
               'text/plain': { schema: Type.String({ description: 'A .txt artifact (samples.txt, log.txt)' }) },
             },
           },
+          ...partialContent,
           ...errors(400, 404, 410),
         },
       },
@@ -336,12 +338,8 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const artifact = await store.artifacts.get(request.params.id, request.params.name)
       if (!artifact) throw notFound(`artifact ${request.params.name} of job ${request.params.id}`)
       if (!existsSync(artifact.path)) throw new ServiceError('artifact_missing', `artifact ${artifact.name} is gone from the artifact store`)
-      return reply
-        .type(artifact.name.endsWith('.json') ? 'application/json' : artifact.name.endsWith('.txt') ? 'text/plain; charset=utf-8' : 'application/octet-stream')
-        .header('content-length', artifact.size)
-        .header('content-disposition', `attachment; filename="${artifact.name.replace(/"/g, '')}"`)
-        .header('x-sha256', artifact.sha256)
-        .send(createReadStream(artifact.path) as never)
+      const type = artifact.name.endsWith('.json') ? 'application/json' : artifact.name.endsWith('.txt') ? 'text/plain; charset=utf-8' : 'application/octet-stream'
+      return sendFile(request, reply, { path: artifact.path, size: artifact.size, sha256: artifact.sha256, type, filename: artifact.name })
     },
   )
 

@@ -3,7 +3,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Readable } from 'node:stream'
 import { Type } from 'typebox'
-import { uploadsDir, writeUpload } from '../../jobs/uploads.ts'
+import { existsSync } from 'node:fs'
+import { uploadPath, uploadsDir, writeUpload } from '../../jobs/uploads.ts'
+import { partialContent, sendFile } from '../files.ts'
 import { ProjectName } from '../../schemas/jobs.ts'
 import { submitterOf } from '../access.ts'
 import { notFound, ServiceError } from '../errors.ts'
@@ -78,6 +80,32 @@ const uploadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const upload = await store.uploads.get(request.params.id)
       if (!upload) throw notFound(`upload ${request.params.id}`)
       return upload
+    },
+  )
+
+  app.get(
+    '/uploads/:id/content',
+    {
+      config: { access: { need: 'viewer', in: 'upload' } },
+      schema: {
+        tags: ['uploads'],
+        operationId: 'downloadUpload',
+        summary: 'Download an upload’s bytes',
+        description: 'As uploaded, with `X-SHA256`; `Range: bytes=<first>-` continues a download cut off part-way (206). Workers without the artifact directory fetch dataset texts here.',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: {
+          200: { description: 'The bytes', headers: { 'x-sha256': Type.String({ description: 'sha256, hex' }) }, content: { 'application/octet-stream': { schema: Type.String({ format: 'binary' }) } } },
+          ...partialContent,
+          ...errors(400, 404, 410),
+        },
+      },
+    },
+    async (request, reply) => {
+      const upload = await store.uploads.get(request.params.id)
+      if (!upload) throw notFound(`upload ${request.params.id}`)
+      const path = uploadPath(target.dir, upload.id)
+      if (!existsSync(path)) throw new ServiceError('artifact_missing', `upload ${upload.id} is gone from the artifact store`)
+      return sendFile(request, reply, { path, size: upload.size, sha256: upload.sha256, type: 'application/octet-stream', filename: upload.id })
     },
   )
 }
