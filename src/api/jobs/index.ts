@@ -1,5 +1,5 @@
 // /v1/jobs: submit, list, read, cancel, metrics, logs, the report and artifacts.
-import { existsSync } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { queueFor } from '../../queue/index.ts'
