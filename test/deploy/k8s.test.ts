@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { parseAllDocuments } from 'yaml'
-import { ConfigSchema } from '../../src/config.ts'
+import { ConfigSchema, loadConfig } from '../../src/config.ts'
 
 const DIR = 'deploy/k8s'
 type Doc = { apiVersion: string; kind: string; metadata: { name: string }; [k: string]: any }
@@ -86,6 +86,6 @@ t.test('the worker asks for the GPU it owns, from docker/worker.Dockerfile', asy
   t.equal(c.resources.limits['nvidia.com/gpu'], gpus.length, 'extended resources need the limit equal to the request')
   t.strictSame(gpus, gpus.map((_, i) => String(i)), 'the pod sees its GPUs numbered from 0')
   t.equal(worker.metadata.name, `fsdfm-worker-gpu${gpus.length}`, 'named after the queue it serves')
-  t.ok(worker.spec.template.spec.terminationGracePeriodSeconds * 1000 > (ConfigSchema.properties.FSDFM_STOP_TIMEOUT_MS.default as number), 'SIGTERM leaves the job time to checkpoint')
+  t.ok(worker.spec.template.spec.terminationGracePeriodSeconds * 1000 > loadConfig({}, {}).FSDFM_STOP_TIMEOUT_MS, 'SIGTERM leaves the job time to checkpoint')
   t.strictSame(worker.spec.selector.matchLabels, worker.spec.template.metadata.labels)
 })
