@@ -5,15 +5,13 @@
 // and the lease (lease.ts) stops Python before the queue lock can pass to another worker, so
 // two attempts never run at once and a superseded one never writes. On SIGTERM the job is
 // checkpointed and handed back to the queue without counting an attempt.
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, rmSync } from 'node:fs'
 import { hostname, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { DelayedError, Worker, type Job as BullJob } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
-import { renderReportTable } from '../jobs/report.ts'
 import { buildDataset } from '../data/dataset.ts'
-import { decodeTokens } from '../data/tokenizer.ts'
 import { failDependents } from '../jobs/dependents.ts'
 import { uploadsDir } from '../jobs/uploads.ts'
 import { computeQueueFor, type JobPayload } from '../queue/index.ts'
@@ -22,13 +20,12 @@ import type { Store } from '../store/index.ts'
 import type { Job, JobError, JobOf } from '../store/types.ts'
 import { PythonBridge, PythonDiedError, type PingInfo } from './bridge.ts'
 import { jobProvenance, workerProvenance, type WorkerProvenance } from './provenance.ts'
-import { RunArtifacts, type RunStatus } from './runtime-api.ts'
-import { checked } from './bridge.ts'
+import type { RunStatus } from './runtime-api.ts'
 import { prepareRun } from './inputs.ts'
 import { jobDir } from '../jobs/paths.ts'
 import { Lease, type StopReason } from './lease.ts'
 import { JobWriter, type Outcome } from './writer.ts'
-import { publicRefs } from './public-refs.ts'
+import { finishRun } from './finish.ts'
 
 
 export interface WorkerDeps {
@@ -61,14 +58,14 @@ export class FsdfmWorker {
   /** What each job this worker runs records as its provenance (set at start). */
   private provenance: WorkerProvenance | null = null
   private readonly device: string
-  private readonly log: (msg: string) => void
+  protected readonly log: (msg: string) => void
   /** Echo Python's log lines (they are always kept as job events and in the job's log.txt). */
   private readonly verbose: boolean
   private readonly active = new Set<ActiveRun>()
   private draining = false
   private registryTimer: NodeJS.Timeout | null = null
 
-  constructor(private readonly deps: WorkerDeps) {
+  constructor(protected readonly deps: WorkerDeps) {
     const gpus = deps.config.gpuList
     this.device = gpus.length > 0 ? 'cuda' : 'cpu'
     this.log = deps.log ?? ((m) => console.log(`[worker ${deps.config.workerName}] ${m}`))
@@ -86,7 +83,7 @@ export class FsdfmWorker {
   }
 
   /** Text users read names outputs, not where they lie on this machine. */
-  private readonly redact = (text: string): string =>
+  protected readonly redact = (text: string): string =>
     text.split(this.deps.config.artifactDir).join('<artifacts>').split(this.deps.config.inputRoot).join('<inputs>')
 
   /** The queues this worker serves: `data` and its compute queue. */
@@ -94,17 +91,32 @@ export class FsdfmWorker {
     return ['data', computeQueueFor(this.deps.config.gpuList)]
   }
 
+  /** Starts this worker's Python and says what it runs (a Slurm worker only asks). */
+  protected async startPython(): Promise<PingInfo> {
+    const python = await this.bridge.start()
+    if (this.device === 'cuda' && !python.cuda) throw new Error(`worker owns GPUs ${this.deps.config.FSDFM_GPUS} but PyTorch sees no CUDA device`)
+    return python
+  }
+
+  /** GPUs and memory the registry shows for this worker: the api checks jobs against them. */
+  protected capacity(python: PingInfo): { gpus: number; memoryBytes: number | null } {
+    return { gpus: this.deps.config.gpuList.length, memoryBytes: this.device === 'cuda' ? (python.memory ?? null) : totalmem() }
+  }
+
+  /** The device a job runs on (dataset jobs run in TypeScript, on the CPU). */
+  protected deviceFor(job: Job): string {
+    return job.kind === 'dataset' ? 'cpu' : this.device
+  }
+
   async start(): Promise<void> {
-    this.python = await this.bridge.start()
-    if (this.device === 'cuda' && !this.python.cuda) throw new Error(`worker owns GPUs ${this.deps.config.FSDFM_GPUS} but PyTorch sees no CUDA device`)
+    this.python = await this.startPython()
     const { config, connection, store } = this.deps
     // Registered before taking jobs, so the api knows which queues are served (and how much memory a device has).
     await store.workers.register({
       name: config.workerName,
       host: hostname(),
       queues: this.queues,
-      gpus: config.gpuList.length,
-      memoryBytes: this.device === 'cuda' ? (this.python.memory ?? null) : totalmem(),
+      ...this.capacity(this.python),
       info: { pid: process.pid, node: process.version, python: this.python.python, torch: this.python.torch, cuda: this.python.cudaVersion, device: this.python.deviceName },
     })
     this.provenance = workerProvenance({ commit: config.FSDFM_COMMIT, worker: config.workerName, device: this.device, gpus: config.gpuList.length, python: this.python })
@@ -173,7 +185,7 @@ export class FsdfmWorker {
         outcome = stopOutcome(lease.stopReason)
       } else {
         this.log(`job ${job.id} (${job.kind}) started, attempt ${job.attempt}`)
-        outcome = job.kind === 'dataset' ? await this.runDataset(job, lease, writer) : await this.runPython(job, lease, writer)
+        outcome = job.kind === 'dataset' ? await this.runDataset(job, lease, writer) : await this.runCompute(job, lease, writer)
       }
     } catch (err) {
       outcome = lease.stopReason ? stopOutcome(lease.stopReason) : { kind: 'final', state: 'failed', error: errorOf(err) }
@@ -245,7 +257,7 @@ export class FsdfmWorker {
             }
             continue
           }
-          const device = job.kind === 'dataset' ? 'cpu' : this.device
+          const device = this.deviceFor(job)
           const { attempt: _attempt, ...provenance } = jobProvenance(this.provenance!, job, device)
           const claimed = await store.jobs.claim(jobId, { state: job.state, fence: job.fence }, { worker: config.workerName, device, staleMs, provenance })
           if (claimed) return claimed
@@ -261,7 +273,7 @@ export class FsdfmWorker {
   }
 
   /** Whether someone asked to cancel the job (false when the store does not answer: asked again next poll). */
-  private async cancelRequested(jobId: string): Promise<boolean> {
+  protected async cancelRequested(jobId: string): Promise<boolean> {
     try {
       const job = await this.deps.store.jobs.get(jobId)
       return !!job && (job.cancelRequested || job.state === 'cancelling')
@@ -330,6 +342,11 @@ export class FsdfmWorker {
     }
   }
 
+  /** Runs a Python job kind; the Slurm worker hands it to the cluster instead. */
+  protected runCompute(job: Exclude<Job, JobOf<'dataset'>>, lease: Lease, writer: JobWriter): Promise<Outcome> {
+    return this.runPython(job, lease, writer)
+  }
+
   private async runPython(job: Exclude<Job, JobOf<'dataset'>>, lease: Lease, writer: JobWriter): Promise<Outcome> {
     const { config, store } = this.deps
     if (await this.bridge.ensureAlive()) this.log('python process restarted')
@@ -384,30 +401,7 @@ export class FsdfmWorker {
     const reason = lease.stopReason
     if (reason === 'fenced' || (reason && status.state !== 'succeeded')) return stopOutcome(reason)
 
-    const result = status.result ?? {}
-    const artifacts = result.artifacts === undefined ? [] : checked(RunArtifacts, result.artifacts, 'result.artifacts')
-    const stored: Record<string, unknown> = { ...result }
-    delete stored.artifacts
-    if (prepared.datasetJobId) stored.datasetJobId = prepared.datasetJobId
-    if (prepared.vocabSize !== null) stored.vocabSize = prepared.vocabSize
-    if (job.kind === 'pretrain' || job.kind === 'distill') stored.seqLen = job.spec.seqLen
-    if (job.kind === 'evaluate' && result.report) stored.reportTable = renderReportTable(result.report as Record<string, unknown>)
-    if (job.kind === 'sample' && Array.isArray(result.tokens) && prepared.vocab) {
-      const vocab = prepared.vocab
-      const samples = (result.tokens as number[][]).map((ids) => ({ text: decodeTokens(ids, vocab), tokens: ids }))
-      delete stored.tokens
-      stored.samples = samples
-      const textPath = join(workDir, 'samples.txt')
-      writeFileSync(textPath, samples.map((s) => s.text).join('\n\n----\n\n') + '\n')
-      artifacts.push({ name: 'samples.txt', kind: 'samples', path: textPath })
-    }
-    const present = artifacts.filter((a) => existsSync(a.path))
-    if (status.state === 'failed') {
-      const e = status.error ?? { type: 'Error', message: 'unknown Python failure' }
-      return { kind: 'final', state: 'failed', error: { code: 'python_error', type: e.type, message: `${e.type}: ${e.message}`, frame: e.frame, traceback: e.traceback }, artifacts: present }
-    }
-    const published = publicRefs(stored, { artifactDir: config.artifactDir, inputRoot: config.inputRoot }) as Record<string, unknown>
-    return { kind: 'final', state: status.state === 'cancelled' ? 'cancelled' : 'succeeded', result: published, artifacts: present }
+    return finishRun(job, prepared, status, workDir, config)
   }
 }
 
