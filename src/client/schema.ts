@@ -1448,6 +1448,20 @@ export interface operations {
                          * @default auto
                          */
                         compile?: "auto" | boolean;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -1580,6 +1594,20 @@ export interface operations {
                          * @default auto
                          */
                         compile?: "auto" | boolean;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -1737,6 +1765,20 @@ export interface operations {
                              */
                             maxEvaluations?: number;
                         };
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -1827,6 +1869,20 @@ export interface operations {
                         prompt?: string;
                         /** @description Template with holes written [[N]] (N tokens to fill); the text around the holes stays fixed */
                         infill?: string;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -3155,6 +3211,20 @@ export interface operations {
                          * @default auto
                          */
                         compile?: "auto" | boolean;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     distill: {
                         /**
@@ -3259,6 +3329,20 @@ export interface operations {
                          * @default auto
                          */
                         compile?: "auto" | boolean;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     evaluate?: {
                         /**
@@ -3386,6 +3470,20 @@ export interface operations {
                              * @default 4
                              */
                             maxEvaluations?: number;
+                        };
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
                         };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
@@ -4101,6 +4199,20 @@ export interface operations {
                              * @default auto
                              */
                             compile?: "auto" | boolean;
+                            /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                            slurm?: {
+                                /**
+                                 * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                                 * @default 1
+                                 */
+                                nodes?: number;
+                                /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                                ranksPerNode?: number;
+                                /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                                partition?: string;
+                                /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                                timeLimitMinutes?: number;
+                            };
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;
@@ -4233,6 +4345,20 @@ export interface operations {
                              * @default auto
                              */
                             compile?: "auto" | boolean;
+                            /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                            slurm?: {
+                                /**
+                                 * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                                 * @default 1
+                                 */
+                                nodes?: number;
+                                /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                                ranksPerNode?: number;
+                                /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                                partition?: string;
+                                /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                                timeLimitMinutes?: number;
+                            };
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;
@@ -4390,6 +4516,20 @@ export interface operations {
                                  */
                                 maxEvaluations?: number;
                             };
+                            /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                            slurm?: {
+                                /**
+                                 * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                                 * @default 1
+                                 */
+                                nodes?: number;
+                                /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                                ranksPerNode?: number;
+                                /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                                partition?: string;
+                                /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                                timeLimitMinutes?: number;
+                            };
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;
@@ -4480,6 +4620,20 @@ export interface operations {
                             prompt?: string;
                             /** @description Template with holes written [[N]] (N tokens to fill); the text around the holes stays fixed */
                             infill?: string;
+                            /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                            slurm?: {
+                                /**
+                                 * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                                 * @default 1
+                                 */
+                                nodes?: number;
+                                /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                                ranksPerNode?: number;
+                                /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                                partition?: string;
+                                /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                                timeLimitMinutes?: number;
+                            };
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;

@@ -59,7 +59,7 @@ export function checkSlurm(kind: JobKind, gpus: number, spec: SlurmSpec, limits:
   if (gpus > 0 && spec.ranksPerNode !== undefined && spec.ranksPerNode * nodes !== gpus)
     problems.push({ path: path('ranksPerNode'), message: `a GPU job runs one rank per GPU: ${gpus / nodes} per node (gpus / nodes); omit ranksPerNode` })
   const ranks = gpus > 0 ? gpus : nodes * (spec.ranksPerNode ?? 1)
-  if (ranks > 1 && !MULTI_RANK_KINDS.includes(kind)) problems.push({ path: path(nodes > 1 ? 'nodes' : 'ranksPerNode'), message: `a ${kind} job runs as one process; only pretrain and distill run as several ranks` })
+  if (ranks > 1 && !MULTI_RANK_KINDS.includes(kind)) problems.push({ path: path(nodes > 1 ? 'nodes' : 'ranksPerNode'), message: `a${/^[aeiou]/.test(kind) ? 'n' : ''} ${kind} job runs as one process; only pretrain and distill run as several ranks` })
   if (!limits) return
   if (nodes > limits.maxNodes) problems.push({ path: path('nodes'), message: `at most ${limits.maxNodes} (FSDFM_SLURM_MAX_NODES)` })
   if (gpus > 0 && gpus % nodes === 0 && gpus / nodes > limits.gpusPerNode)

@@ -4,7 +4,7 @@
 // on Slurm's once-a-minute limit check): a 2-rank gloo pretrain through sbatch/srun to success,
 // a cancel through scancel, and a job killed by its time limit resumed from its checkpoint.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { jobDir, ownCheckpoint } from '../../src/jobs/paths.ts'
@@ -67,7 +67,7 @@ t.test('cases on the cluster', async (t) => {
       t.equal(squeue(slurmId), 'CANCELLED', 'the Slurm job was cancelled')
     }),
     t.test('a job killed by its time limit resumes from its checkpoint', async (t) => {
-      const job = await api.submit({ kind: 'pretrain', spec: { ...train, steps: 400, checkpointEvery: 10, slurm: { timeLimitMinutes: 1 } } })
+      const job = await api.submit({ kind: 'pretrain', spec: { ...train, steps: 150, checkpointEvery: 5, slurm: { timeLimitMinutes: 1 } } })
       const checkpoint = ownCheckpoint(artifactDir, job.id)
       await eventually(async () => existsSync(checkpoint), (ok) => ok, 120_000)
       // Freeze the ranks once a checkpoint exists, so that however fast this machine trains,
@@ -89,10 +89,9 @@ t.test('cases on the cluster', async (t) => {
       const text = await log(job.id)
       t.match(text, new RegExp(`slurm job ${first} ended TIMEOUT.*submitting again from the checkpoint`))
       t.match(text, new RegExp(`slurm job ${ids[1]} submitted: .*resuming from the checkpoint`))
-      t.equal(done.result.finalStep, 400)
+      t.equal(done.result.finalStep, 150)
       const firstSteps = readFileSync(join(jobDir(artifactDir, job.id), `slurm-${ids[1]}-rank0.out`), 'utf8').match(/"step": (\d+)/)
-      t.ok(firstSteps && Number(firstSteps[1]) > 10, `the second submission started past step 10 (first metric at step ${firstSteps?.[1]})`)
-      t.ok(readdirSync(jobDir(artifactDir, job.id)).length > 0)
+      t.ok(firstSteps && Number(firstSteps[1]) > 5, `the second submission started past step 5 (first metric at step ${firstSteps?.[1]})`)
     }),
   ])
 })
