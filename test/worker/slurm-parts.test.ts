@@ -1,7 +1,8 @@
 // The Slurm worker's parts that need no cluster: what a job may ask (the api's 400s and the
 // worker's own check), the allocation it becomes, and following rank 0's report file while it
 // is being written. The worker against a real Slurm: test/slurm/.
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -42,6 +43,20 @@ t.test('the allocation a job gets', async (t) => {
   t.match(script, /cd '\/shared\/it'\\''s here'/, 'paths are quoted for bash')
   t.match(script, /MASTER_ADDR=\$\(scontrol show hostnames "\$SLURM_JOB_NODELIST" \| head -n 1\)/)
   t.match(script, /RANK=\$SLURM_PROCID WORLD_SIZE=\$SLURM_NTASKS LOCAL_RANK=\$SLURM_LOCALID/)
+})
+
+t.test('a submission of a superseded attempt exits before it starts anything', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fsdfm-fence-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  // Attempt 8 holds the job now; attempt 7's script runs late (it was queued in Slurm).
+  writeFileSync(join(dir, '.slurm-fence'), '8')
+  const script = join(dir, 'batch.sh')
+  writeFileSync(script, batchScript({ workDir: dir, fence: 7, pythonBin: '/usr/bin/python3', pythonPath: '/nowhere', specFile: join(dir, 'spec.json') }))
+  const run = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, PATH: '/usr/bin:/bin', SLURM_JOB_NODELIST: 'n1', SLURM_JOB_ID: '1' } })
+  t.equal(run.status, 0)
+  t.match(run.stdout, /attempt 7 was superseded; not running/)
+  t.notMatch(run.stdout, /rendezvous/, 'it stopped before launching ranks')
+  t.notOk(existsSync(join(dir, 'slurm-1-rank0.out')))
 })
 
 t.test("rank 0's report is read line by line as it grows", async (t) => {

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { ownCheckpoint, jobDir } from '../../jobs/paths.ts'
 import { slurmLimits, slurmPlacement, type SlurmPlacement } from '../../jobs/slurm-limits.ts'
 import { checkSlurm } from '../../jobs/slurm-limits.ts'
-import type { Job, JobOf } from '../../store/types.ts'
+import type { Job, JobOf, JsonObject } from '../../store/types.ts'
 import type { PingInfo } from '../bridge.ts'
 import { finishRun } from '../finish.ts'
 import { prepareRun } from '../inputs.ts'
@@ -182,7 +182,7 @@ export class SlurmWorker extends FsdfmWorker {
       if (r.metrics.length) appendFileSync(join(workDir, 'metrics.jsonl'), r.metrics.map((p) => JSON.stringify({ ...p, attempt: job.fence, slurmJob: slurmId }) + '\n').join(''))
       writer.logs(r.logs)
       if (r.logs.length) appendFileSync(logFile, r.logs.map((l) => `${new Date().toISOString()} ${l}\n`).join(''))
-      if (r.progress) writer.setProgress(r.progress as never)
+      if (r.progress) writer.setProgress(r.progress as JsonObject)
       if (r.result) records.result = r.result
       if (r.error) records.error = r.error
       writer.flushSoon()
