@@ -46,6 +46,7 @@ export const ConfigSchema = Type.Object({
   FSDFM_SLURM_MAX_CPU_RANKS: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'Most gloo ranks per node of a CPU job (`spec.slurm.ranksPerNode` with gpus 0)' }),
   FSDFM_SLURM_DEFAULT_MINUTES: Type.Integer({ minimum: 1, maximum: 525_600, default: 60, description: 'Time limit of a Slurm submission when the job names none' }),
   FSDFM_SLURM_MAX_MINUTES: Type.Integer({ minimum: 1, maximum: 525_600, default: 1440, description: 'Longest time limit a job may ask for (`spec.slurm.timeLimitMinutes`)' }),
+  FSDFM_SLURM_MAX_JOBS: Type.Integer({ minimum: 1, maximum: 1000, default: 16, description: 'Jobs a Slurm worker follows at once, per queue (each is a Slurm job on the cluster; Slurm decides when it runs)' }),
   FSDFM_SLURM_MAX_RESUBMITS: Type.Integer({ minimum: 0, maximum: 100, default: 3, description: 'Times a Slurm job stopped by preemption, its time limit or a node failure is submitted again (training jobs resume from their checkpoint) before it fails' }),
   FSDFM_AUTH: Type.Union([Type.Literal('on'), Type.Literal('off')], {
     default: 'off',

@@ -103,6 +103,11 @@ export class FsdfmWorker {
     return { gpus: this.deps.config.gpuList.length, memoryBytes: this.device === 'cuda' ? (python.memory ?? null) : totalmem() }
   }
 
+  /** Jobs each queue hands this worker at once: one, since they share its one Python. */
+  protected get jobsAtOnce(): number {
+    return 1
+  }
+
   /** The device a job runs on (dataset jobs run in TypeScript, on the CPU). */
   protected deviceFor(job: Job): string {
     return job.kind === 'dataset' ? 'cpu' : this.device
@@ -125,7 +130,7 @@ export class FsdfmWorker {
     const common = {
       connection,
       prefix: config.FSDFM_QUEUE_PREFIX,
-      concurrency: 1,
+      concurrency: this.jobsAtOnce,
       lockDuration: config.FSDFM_LOCK_MS,
       stalledInterval: config.FSDFM_LOCK_MS,
       // Crash retries are counted in the store (attempt) against FSDFM_MAX_ATTEMPTS, not by BullMQ.

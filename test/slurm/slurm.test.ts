@@ -1,8 +1,9 @@
 // The Slurm worker against a real single-node Slurm (scripts/slurm-local.sh: Debian's slurm-wlm
 // and munge on localhost). Runs as its own CI step (scripts/test.sh), not with the other tests:
-// it needs root to start the daemons. Three cases, run side by side (the time-limit case waits
+// it needs root to start the daemons. The cases run side by side (the time-limit case waits
 // on Slurm's once-a-minute limit check): a 2-rank gloo pretrain through sbatch/srun to success,
-// a cancel through scancel, and a job killed by its time limit resumed from its checkpoint.
+// a cancel through scancel, an attempt clearing what an earlier one left on the cluster, and a
+// job killed by its time limit resumed from its checkpoint.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -40,6 +41,8 @@ t.test('refused at the door: what the cluster limits do not allow', async (t) =>
 })
 
 t.test('cases on the cluster', async (t) => {
+  // Side by side: the time-limit case spends most of its time waiting for Slurm's limit check.
+  t.jobs = 4
   await Promise.all([
     t.test('a 2-rank gloo pretrain through sbatch/srun succeeds', async (t) => {
       const job = await api.submit({ kind: 'pretrain', spec: { ...train, steps: 20, slurm: { ranksPerNode: 2, timeLimitMinutes: 5 } } })
@@ -65,6 +68,21 @@ t.test('cases on the cluster', async (t) => {
       t.equal(done.state, 'cancelled')
       const [slurmId] = await slurmIds(job.id)
       t.equal(squeue(slurmId), 'CANCELLED', 'the Slurm job was cancelled')
+    }),
+    t.test('an attempt first cancels the Slurm job an earlier attempt left running', async (t) => {
+      // The earlier attempt's Slurm job is stood in for by one of the same name, started while
+      // the queue is paused (a worker that died leaves such a job behind).
+      t.equal((await api.post('/v1/queues/cpu/pause')).status, 200)
+      const job = await api.submit({ kind: 'pretrain', spec: { ...train, steps: 10, slurm: { timeLimitMinutes: 5 } } })
+      const leftover = execFileSync('sbatch', ['--parsable', `--job-name=fsdfm-${job.id}`, '--time=5', '--output=/dev/null', '--wrap', 'sleep 300'], { encoding: 'utf8' }).trim()
+      await eventually(async () => squeue(leftover), (s) => s === 'RUNNING', 60_000)
+      t.equal((await api.post('/v1/queues/cpu/resume')).status, 200)
+      const done = await api.waitFor(job.id)
+      t.equal(done.state, 'succeeded', JSON.stringify(done.error))
+      t.equal(squeue(leftover), 'CANCELLED', 'the leftover was cancelled')
+      const [own] = await slurmIds(job.id)
+      const times = (id: string, fmt: string) => execFileSync('squeue', ['-h', '-t', 'all', '-j', id, '-o', fmt], { encoding: 'utf8' }).trim()
+      t.ok(times(leftover, '%e') <= times(own, '%S'), `the leftover ended (${times(leftover, '%e')}) before this attempt's job started (${times(own, '%S')})`)
     }),
     t.test('a job killed by its time limit resumes from its checkpoint', async (t) => {
       const job = await api.submit({ kind: 'pretrain', spec: { ...train, steps: 80, checkpointEvery: 5, slurm: { timeLimitMinutes: 1 } } })

@@ -44,6 +44,11 @@ export class SlurmWorker extends FsdfmWorker {
     return ['data', 'cpu', ...[...totals].sort((a, b) => a - b).map((g) => `gpu${g}`)]
   }
 
+  /** Following a Slurm job costs little here: the cluster runs it. */
+  protected override get jobsAtOnce(): number {
+    return this.deps.config.FSDFM_SLURM_MAX_JOBS
+  }
+
   /** The interpreter the nodes run is asked its versions once (for provenance); nothing runs here. */
   protected override async startPython(): Promise<PingInfo> {
     const code = 'import json, sys, torch; print(json.dumps({"torch": torch.__version__, "python": sys.version.split()[0], "cuda": torch.version.cuda}))'
