@@ -83,7 +83,7 @@ export class FsdfmWorker {
   }
 
   /** Text users read names outputs, not where they lie on this machine. */
-  protected readonly redact = (text: string): string =>
+  private readonly redact = (text: string): string =>
     text.split(this.deps.config.artifactDir).join('<artifacts>').split(this.deps.config.inputRoot).join('<inputs>')
 
   /** The queues this worker serves: `data` and its compute queue. */
