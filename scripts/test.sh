@@ -41,6 +41,10 @@ echo "== python tests ($PYTHON_BIN)"
 (cd python && "$PYTHON_BIN" -m pytest -q -p no:cacheprovider tests) | tee "$log/py"
 echo "== typescript tests on Node $(node --version)"
 npx tap "$@" | tee "$log/ts"
+# The Slurm worker against a real single-node Slurm (scripts/slurm-local.sh starts it, installing
+# slurm-wlm and munge when missing): its own step, once, since it starts system daemons.
+echo "== Slurm worker tests on Node $(node --version)"
+npx tap test/slurm/slurm.test.ts | tee "$log/slurm"
 # Node 20 reached end of life in April 2026: the same tests run on Node 24, the current LTS,
 # whose official binary the npm registry ships as a package (scripts/node24.sh).
 node24=$(bash scripts/node24.sh)
@@ -50,4 +54,5 @@ echo "== typescript tests on Node $("$node24" --version)"
 py_pass=$(grep -oE '[0-9]+ passed' "$log/py" | tail -1 | grep -oE '[0-9]+' || echo 0)
 ts_pass=$(grep -oE 'pass: [0-9]+' "$log/ts" | tail -1 | grep -oE '[0-9]+' || echo 0)
 ts24_pass=$(grep -oE 'pass: [0-9]+' "$log/ts24" | tail -1 | grep -oE '[0-9]+' || echo 0)
-echo "all: $((py_pass + ts_pass + ts24_pass)) passed, 0 failed (python $py_pass, node 20 $ts_pass, node 24 $ts24_pass)"
+slurm_pass=$(grep -oE 'pass: [0-9]+' "$log/slurm" | tail -1 | grep -oE '[0-9]+' || echo 0)
+echo "all: $((py_pass + ts_pass + ts24_pass + slurm_pass)) passed, 0 failed (python $py_pass, node 20 $ts_pass, node 24 $ts24_pass, slurm $slurm_pass)"

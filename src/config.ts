@@ -45,6 +45,18 @@ export const ConfigSchema = Type.Object({
   FSDFM_REDIS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'A Redis call made for the api gives up after this long; submissions never wait on Redis' }),
   FSDFM_RECONCILE_MS: Type.Integer({ minimum: 200, maximum: 3_600_000, default: 60_000, description: 'How often the api compares the store with the queues and re-adds what Redis lost (also at start and when Redis reconnects)' }),
   FSDFM_STOP_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000, description: 'SIGTERM: how long a worker waits for its job to checkpoint and stop before it kills Python and hands the job back' }),
+  FSDFM_WORKER_MODE: Type.Union([Type.Literal('local'), Type.Literal('slurm')], {
+    default: 'local',
+    description: 'Worker: local runs jobs in its own Python on its own GPUs; slurm submits each job to Slurm (sbatch/srun) and follows it (`fsdfm worker --slurm`; needs the artifact directory on a disk the cluster nodes share)',
+  }),
+  FSDFM_SLURM_PARTITIONS: Type.String({ default: '', pattern: '^$|^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$', description: 'Partitions a job may ask for (`spec.slurm.partition`); the first is the default. Empty: any, default the cluster’s' }),
+  FSDFM_SLURM_MAX_NODES: Type.Integer({ minimum: 1, maximum: 1024, default: 1, description: 'Most nodes one job may span (`spec.slurm.nodes`)' }),
+  FSDFM_SLURM_GPUS_PER_NODE: Type.Integer({ minimum: 0, maximum: 64, default: 0, description: 'GPUs of a Slurm node: a job gets at most this many per node (its gpus / nodes); 0: CPU jobs only' }),
+  FSDFM_SLURM_MAX_CPU_RANKS: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'Most gloo ranks per node of a CPU job (`spec.slurm.ranksPerNode` with gpus 0)' }),
+  FSDFM_SLURM_DEFAULT_MINUTES: Type.Integer({ minimum: 1, maximum: 525_600, default: 60, description: 'Time limit of a Slurm submission when the job names none' }),
+  FSDFM_SLURM_MAX_MINUTES: Type.Integer({ minimum: 1, maximum: 525_600, default: 1440, description: 'Longest time limit a job may ask for (`spec.slurm.timeLimitMinutes`)' }),
+  FSDFM_SLURM_MAX_JOBS: Type.Integer({ minimum: 1, maximum: 1000, default: 16, description: 'Jobs a Slurm worker follows at once, per queue (each is a Slurm job on the cluster; Slurm decides when it runs)' }),
+  FSDFM_SLURM_MAX_RESUBMITS: Type.Integer({ minimum: 0, maximum: 100, default: 3, description: 'Times a Slurm job stopped by preemption, its time limit or a node failure is submitted again (training jobs resume from their checkpoint) before it fails' }),
   FSDFM_AUTH: Type.Union([Type.Literal('on'), Type.Literal('off')], {
     default: 'off',
     description: 'on: every /v1 request needs `Authorization: Bearer <token>` (docs: Running it for a team). off: no identities, only allowed when the api listens on a loopback address',

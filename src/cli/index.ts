@@ -47,6 +47,7 @@ function buildProgram(): Command {
   for (const { role, summary, example } of SERVER_COMMANDS) {
     const cmd = program.command(role).summary(summary).description(`${summary[0].toUpperCase()}${summary.slice(1)}. Flags override the environment variable named beside them; README.md "Configuration" lists every variable.`)
     for (const f of SERVER_FLAGS) cmd.option(`--${f.flag} <${f.arg.toLowerCase()}>`, `${f.help} [${f.env}]`)
+    if (role === 'worker') cmd.option('--slurm', 'submit each job to Slurm (sbatch/srun) instead of running it here [FSDFM_WORKER_MODE=slurm]')
     if (role === 'up') cmd.option('--demo', 'submit a demo pipeline: Brown dataset -> tiny pretrain -> samples').option('--exit-after-demo', 'with --demo: stop once the demo finished (exit code 0 on success)')
     cmd.addHelpText('after', `\nExample:\n  $ ${example}\n`).action((options: Record<string, unknown>) => serve(role, options))
   }

@@ -34,7 +34,7 @@ export function serverOverrides(options: Record<string, unknown>): Partial<Recor
 /** Starts the service in this process and keeps it running until SIGINT/SIGTERM. */
 export async function serve(role: Role, options: Record<string, unknown>): Promise<void> {
   const [{ loadConfig }, { startServices }, { runDemo }] = await Promise.all([import('../config.ts'), import('./services.ts'), import('./demo.ts')])
-  const config = loadConfig(serverOverrides(options))
+  const config = loadConfig({ ...serverOverrides(options), ...(options.slurm ? { FSDFM_WORKER_MODE: 'slurm' } : {}) })
   const services = await startServices(config, role)
   let stopping = false
   const stop = async (code: number) => {

@@ -16,6 +16,7 @@ import { openStore, type Store } from '../store/index.ts'
 import { SweepController } from '../sweeps/controller.ts'
 import { PassLoop } from '../util/loop.ts'
 import { FsdfmWorker } from '../worker/worker.ts'
+import { SlurmWorker } from '../worker/slurm/worker.ts'
 
 /** How often an api process looks for outputs to remove (idempotent: every api process may). */
 const JANITOR_MS = 60_000
@@ -103,7 +104,9 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
     let worker: FsdfmWorker | null = null
     if (role !== 'api') {
       const pythonBin = resolvePythonBin(config.PYTHON_BIN)
-      worker = new FsdfmWorker({ config: { ...config, PYTHON_BIN: pythonBin }, store, connection: connect(), log: opts.log })
+      const deps = { config: { ...config, PYTHON_BIN: pythonBin }, store, connection: connect(), log: opts.log }
+      // A Slurm worker submits each job to the cluster instead of running it in its own Python.
+      worker = config.FSDFM_WORKER_MODE === 'slurm' ? new SlurmWorker(deps) : new FsdfmWorker(deps)
       const w = worker
       cleanups.push(() => w.close())
       await worker.start()

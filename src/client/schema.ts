@@ -1532,6 +1532,20 @@ export interface operations {
                          * @default auto
                          */
                         compile?: "auto" | boolean;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -1664,6 +1678,20 @@ export interface operations {
                          * @default auto
                          */
                         compile?: "auto" | boolean;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -1821,6 +1849,20 @@ export interface operations {
                              */
                             maxEvaluations?: number;
                         };
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -1916,6 +1958,20 @@ export interface operations {
                          * @default false
                          */
                         trace?: boolean;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                     project?: string;
@@ -3365,6 +3421,20 @@ export interface operations {
                          * @default auto
                          */
                         compile?: "auto" | boolean;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     distill: {
                         /**
@@ -3469,6 +3539,20 @@ export interface operations {
                          * @default auto
                          */
                         compile?: "auto" | boolean;
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
+                        };
                     };
                     evaluate?: {
                         /**
@@ -3596,6 +3680,20 @@ export interface operations {
                              * @default 4
                              */
                             maxEvaluations?: number;
+                        };
+                        /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                        slurm?: {
+                            /**
+                             * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                             * @default 1
+                             */
+                            nodes?: number;
+                            /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                            ranksPerNode?: number;
+                            /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                            partition?: string;
+                            /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                            timeLimitMinutes?: number;
                         };
                     };
                     /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
@@ -4311,6 +4409,20 @@ export interface operations {
                              * @default auto
                              */
                             compile?: "auto" | boolean;
+                            /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                            slurm?: {
+                                /**
+                                 * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                                 * @default 1
+                                 */
+                                nodes?: number;
+                                /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                                ranksPerNode?: number;
+                                /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                                partition?: string;
+                                /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                                timeLimitMinutes?: number;
+                            };
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;
@@ -4443,6 +4555,20 @@ export interface operations {
                              * @default auto
                              */
                             compile?: "auto" | boolean;
+                            /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                            slurm?: {
+                                /**
+                                 * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                                 * @default 1
+                                 */
+                                nodes?: number;
+                                /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                                ranksPerNode?: number;
+                                /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                                partition?: string;
+                                /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                                timeLimitMinutes?: number;
+                            };
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;
@@ -4600,6 +4726,20 @@ export interface operations {
                                  */
                                 maxEvaluations?: number;
                             };
+                            /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                            slurm?: {
+                                /**
+                                 * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                                 * @default 1
+                                 */
+                                nodes?: number;
+                                /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                                ranksPerNode?: number;
+                                /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                                partition?: string;
+                                /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                                timeLimitMinutes?: number;
+                            };
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;
@@ -4695,6 +4835,20 @@ export interface operations {
                              * @default false
                              */
                             trace?: boolean;
+                            /** @description Slurm placement: nodes, ranks per node, partition, time limit */
+                            slurm?: {
+                                /**
+                                 * @description Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only
+                                 * @default 1
+                                 */
+                                nodes?: number;
+                                /** @description Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only */
+                                ranksPerNode?: number;
+                                /** @description Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default) */
+                                partition?: string;
+                                /** @description Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission */
+                                timeLimitMinutes?: number;
+                            };
                         };
                         /** @description The project the job belongs to. Default: the token’s only project, else `default`; the token needs the member role there */
                         project?: string;

@@ -11,6 +11,7 @@ import { TRACE_MAX_CELLS, type EvaluateSpec, type JobCreate, type JobKind, type 
 import type { Job } from '../store/types.ts'
 import type { WorkerRecord, WorkersRepo } from '../store/workers.ts'
 import type { Config } from '../config.ts'
+import { checkSlurm, slurmLimits, type SlurmLimits } from './slurm-limits.ts'
 import { estimateParams, FULL_VOCAB, gib, samplingBytes, trainingBytes } from './limits.ts'
 
 export interface JobLookup {
@@ -35,6 +36,8 @@ export interface ValidationLimits {
   maxBatchTokens: number
   /** Most optimiser steps of a training job. */
   maxTrainSteps: number
+  /** What a job may ask of a Slurm cluster (`spec.slurm`); absent: only the shape is checked. */
+  slurm?: SlurmLimits
   /** Workers heard from recently (for "can any worker run this"); absent: the check is skipped. */
   workers?: () => Promise<WorkerRecord[]>
 }
@@ -54,6 +57,7 @@ export function validationLimits(config: Config, store?: { workers: WorkersRepo 
     maxSampleTokens: config.FSDFM_MAX_SAMPLE_TOKENS,
     maxBatchTokens: config.FSDFM_MAX_BATCH_TOKENS,
     maxTrainSteps: config.FSDFM_MAX_TRAIN_STEPS,
+    slurm: slurmLimits(config),
     workers: store
       ? () => {
           if (!cached || Date.now() - cached.at > 2000) {
@@ -179,6 +183,8 @@ export async function validateJob(body: JobCreate, jobs: JobLookup, limits: Vali
       break
     }
   }
+
+  if (body.kind !== 'dataset' && body.spec.slurm) checkSlurm(body.kind, body.gpus, body.spec.slurm, limits.slurm, problems)
 
   const found = new Map<string, Job>()
   for (const n of needed) {

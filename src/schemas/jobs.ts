@@ -110,6 +110,26 @@ const Optim = {
   compile: CompileOption,
 }
 
+/**
+ * Where a job runs on a Slurm cluster (read by a Slurm worker, `fsdfm worker --slurm`; other
+ * workers ignore it). The job's `gpus` are its total: a job on N nodes gets gpus / N GPUs and as
+ * many ranks on each. Limits: FSDFM_SLURM_* of the deployment.
+ */
+export const SlurmSpec = Type.Object(
+  {
+    nodes: Type.Integer({ minimum: 1, maximum: 1024, default: 1, description: 'Nodes the job spans (Slurm allocates them all or none); gpus must be a multiple of it. More than 1: pretrain and distill only' }),
+    ranksPerNode: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 64, description: 'Data-parallel ranks per node. GPU jobs: one per GPU (gpus / nodes, the default); CPU jobs (gpus 0): gloo ranks, default 1; more than 1 rank: pretrain and distill only' }),
+    ),
+    partition: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Slurm partition (default: FSDFM_SLURM_PARTITIONS first entry, else the cluster’s default)' })),
+    timeLimitMinutes: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 525_600, description: 'Wall-clock limit of each Slurm submission (default FSDFM_SLURM_DEFAULT_MINUTES); a training job stopped by it resumes from its checkpoint in a new submission' }),
+    ),
+  },
+  { additionalProperties: false, description: 'Slurm placement: nodes, ranks per node, partition, time limit' },
+)
+export type SlurmSpec = Static<typeof SlurmSpec>
+
 export const PretrainSpec = Type.Object(
   {
     datasetJobId: JobId,
@@ -124,6 +144,7 @@ export const PretrainSpec = Type.Object(
     emaDecay: Type.Number({ minimum: 0, maximum: 1, default: 0.999, description: 'EMA decay of the weights' }),
     timeEps: Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 1e-3, description: 'Training times t are drawn from [0, 1 - timeEps): keeps the loss weight at t near 1 finite' }),
     ...Optim,
+    slurm: Type.Optional(SlurmSpec),
   },
   { additionalProperties: false },
 )
@@ -150,6 +171,7 @@ export const DistillSpec = Type.Object(
     timeEps: Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Trained pairs keep t + h <= 1 - timeEps; 0 is the method’s grid, which includes every sampler’s final step (t = 1 - h, h)' }),
     ...Optim,
     lr: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 1e-4, description: 'Peak learning rate (paper: 1e-5 at 0.17B)' }),
+    slurm: Type.Optional(SlurmSpec),
   },
   { additionalProperties: false },
 )
@@ -196,6 +218,7 @@ export const SampleSpec = Type.Object(
       description:
         `Record every sample’s tokens after each solver step (masked positions as null): \`trace\` events on the job’s event stream while it runs, and GET /v1/jobs/{id}/trace afterwards. count × seqLen × (steps + 1) must stay within ${TRACE_MAX_CELLS.toLocaleString('en-US')} token cells`,
     }),
+    slurm: Type.Optional(SlurmSpec),
   },
   { additionalProperties: false },
 )
@@ -288,6 +311,7 @@ export const EvaluateSpec = Type.Object(
         },
       ),
     ),
+    slurm: Type.Optional(SlurmSpec),
   },
   { additionalProperties: false },
 )

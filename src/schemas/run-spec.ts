@@ -9,13 +9,14 @@ import { Discriminated, DistillSpec, EvaluateSpec, NgramJudgeSpec, PretrainSpec,
 
 /**
  * Job-spec fields only the service reads, never sent to Python: ids of other jobs (resolved to
- * paths in `inputs`) and the texts of prompts and templates (laid out as tokens in TypeScript).
+ * paths in `inputs`), the texts of prompts and templates (laid out as tokens in TypeScript) and
+ * the Slurm placement (read by a Slurm worker when it submits the job).
  */
 export const SERVICE_ONLY = {
-  pretrain: ['datasetJobId'],
-  distill: ['datasetJobId', 'teacherJobId'],
-  sample: ['checkpointJobId', 'prompt', 'infill'],
-  evaluate: ['datasetJobId'],
+  pretrain: ['datasetJobId', 'slurm'],
+  distill: ['datasetJobId', 'teacherJobId', 'slurm'],
+  sample: ['checkpointJobId', 'prompt', 'infill', 'slurm'],
+  evaluate: ['datasetJobId', 'slurm'],
 } as const satisfies Record<RunKind, readonly string[]>
 
 export const RUN_KINDS = ['pretrain', 'distill', 'sample', 'evaluate'] as const

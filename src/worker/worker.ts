@@ -11,9 +11,7 @@ import { join } from 'node:path'
 import { DelayedError, Worker, type Job as BullJob } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
-import { renderReportTable } from '../jobs/report.ts'
 import { buildDataset } from '../data/dataset.ts'
-import { decodeTokens } from '../data/tokenizer.ts'
 import { failDependents } from '../jobs/dependents.ts'
 import { computeQueueFor, type JobPayload } from '../queue/index.ts'
 import { isStoreUnavailable } from '../store/db.ts'
@@ -21,8 +19,7 @@ import type { Store } from '../store/index.ts'
 import type { Job, JobError, JobOf } from '../store/types.ts'
 import { PythonBridge, PythonDiedError, type PingInfo } from './bridge.ts'
 import { jobProvenance, workerProvenance, type WorkerProvenance } from './provenance.ts'
-import { RunArtifacts, type RunStatus } from './runtime-api.ts'
-import { checked } from './bridge.ts'
+import type { RunStatus } from './runtime-api.ts'
 import { prepareRun } from './inputs.ts'
 import { jobDir } from '../jobs/paths.ts'
 import { Lease, type StopReason } from './lease.ts'
@@ -31,6 +28,7 @@ import { publicRefs } from './public-refs.ts'
 import { TraceRecorder } from './trace.ts'
 import { LocalArtifactStore, type ArtifactStore } from './artifacts/store.ts'
 import { RemoteArtifactStore, SupersededError } from './artifacts/remote.ts'
+import { finishRun } from './finish.ts'
 
 
 export interface WorkerDeps {
@@ -63,7 +61,7 @@ export class FsdfmWorker {
   /** What each job this worker runs records as its provenance (set at start). */
   private provenance: WorkerProvenance | null = null
   private readonly device: string
-  private readonly log: (msg: string) => void
+  protected readonly log: (msg: string) => void
   /** Echo Python's log lines (they are always kept as job events and in the job's log.txt). */
   private readonly verbose: boolean
   private readonly active = new Set<ActiveRun>()
@@ -72,7 +70,7 @@ export class FsdfmWorker {
   /** Where inputs come from and outputs go: the shared directory, or the api. */
   readonly artifacts: ArtifactStore
 
-  constructor(private readonly deps: WorkerDeps) {
+  constructor(protected readonly deps: WorkerDeps) {
     const gpus = deps.config.gpuList
     this.device = gpus.length > 0 ? 'cuda' : 'cpu'
     this.log = deps.log ?? ((m) => console.log(`[worker ${deps.config.workerName}] ${m}`))
@@ -99,17 +97,37 @@ export class FsdfmWorker {
     return ['data', computeQueueFor(this.deps.config.gpuList)]
   }
 
+  /** Starts this worker's Python and says what it runs (a Slurm worker only asks). */
+  protected async startPython(): Promise<PingInfo> {
+    const python = await this.bridge.start()
+    if (this.device === 'cuda' && !python.cuda) throw new Error(`worker owns GPUs ${this.deps.config.FSDFM_GPUS} but PyTorch sees no CUDA device`)
+    return python
+  }
+
+  /** GPUs and memory the registry shows for this worker: the api checks jobs against them. */
+  protected capacity(python: PingInfo): { gpus: number; memoryBytes: number | null } {
+    return { gpus: this.deps.config.gpuList.length, memoryBytes: this.device === 'cuda' ? (python.memory ?? null) : totalmem() }
+  }
+
+  /** Jobs each queue hands this worker at once: one, since they share its one Python. */
+  protected get jobsAtOnce(): number {
+    return 1
+  }
+
+  /** The device a job runs on (dataset jobs run in TypeScript, on the CPU). */
+  protected deviceFor(job: Job): string {
+    return job.kind === 'dataset' ? 'cpu' : this.device
+  }
+
   async start(): Promise<void> {
-    this.python = await this.bridge.start()
-    if (this.device === 'cuda' && !this.python.cuda) throw new Error(`worker owns GPUs ${this.deps.config.FSDFM_GPUS} but PyTorch sees no CUDA device`)
+    this.python = await this.startPython()
     const { config, connection, store } = this.deps
     // Registered before taking jobs, so the api knows which queues are served (and how much memory a device has).
     await store.workers.register({
       name: config.workerName,
       host: hostname(),
       queues: this.queues,
-      gpus: config.gpuList.length,
-      memoryBytes: this.device === 'cuda' ? (this.python.memory ?? null) : totalmem(),
+      ...this.capacity(this.python),
       info: { pid: process.pid, node: process.version, python: this.python.python, torch: this.python.torch, cuda: this.python.cudaVersion, device: this.python.deviceName },
     })
     this.provenance = workerProvenance({ commit: config.FSDFM_COMMIT, worker: config.workerName, device: this.device, gpus: config.gpuList.length, python: this.python })
@@ -118,7 +136,7 @@ export class FsdfmWorker {
     const common = {
       connection,
       prefix: config.FSDFM_QUEUE_PREFIX,
-      concurrency: 1,
+      concurrency: this.jobsAtOnce,
       lockDuration: config.FSDFM_LOCK_MS,
       stalledInterval: config.FSDFM_LOCK_MS,
       // Crash retries are counted in the store (attempt) against FSDFM_MAX_ATTEMPTS, not by BullMQ.
@@ -178,7 +196,7 @@ export class FsdfmWorker {
         outcome = stopOutcome(lease.stopReason)
       } else {
         this.log(`job ${job.id} (${job.kind}) started, attempt ${job.attempt}`)
-        outcome = job.kind === 'dataset' ? await this.runDataset(job, lease, writer) : await this.runPython(job, lease, writer)
+        outcome = job.kind === 'dataset' ? await this.runDataset(job, lease, writer) : await this.runCompute(job, lease, writer)
         if (outcome.kind === 'final' && outcome.artifacts?.length) outcome = { ...outcome, artifacts: await this.artifacts.publish(job, outcome.artifacts) }
       }
     } catch (err) {
@@ -252,7 +270,7 @@ export class FsdfmWorker {
             }
             continue
           }
-          const device = job.kind === 'dataset' ? 'cpu' : this.device
+          const device = this.deviceFor(job)
           const { attempt: _attempt, ...provenance } = jobProvenance(this.provenance!, job, device)
           const claimed = await store.jobs.claim(jobId, { state: job.state, fence: job.fence }, { worker: config.workerName, device, staleMs, provenance })
           if (claimed) return claimed
@@ -268,7 +286,7 @@ export class FsdfmWorker {
   }
 
   /** Whether someone asked to cancel the job (false when the store does not answer: asked again next poll). */
-  private async cancelRequested(jobId: string): Promise<boolean> {
+  protected async cancelRequested(jobId: string): Promise<boolean> {
     try {
       const job = await this.deps.store.jobs.get(jobId)
       return !!job && (job.cancelRequested || job.state === 'cancelling')
@@ -337,6 +355,11 @@ export class FsdfmWorker {
     }
   }
 
+  /** Runs a Python job kind; the Slurm worker hands it to the cluster instead. */
+  protected runCompute(job: Exclude<Job, JobOf<'dataset'>>, lease: Lease, writer: JobWriter): Promise<Outcome> {
+    return this.runPython(job, lease, writer)
+  }
+
   private async runPython(job: Exclude<Job, JobOf<'dataset'>>, lease: Lease, writer: JobWriter): Promise<Outcome> {
     const { config, store } = this.deps
     if (await this.bridge.ensureAlive()) this.log('python process restarted')
@@ -396,32 +419,7 @@ export class FsdfmWorker {
     const reason = lease.stopReason
     if (reason === 'fenced' || (reason && status.state !== 'succeeded')) return stopOutcome(reason)
 
-    const result = status.result ?? {}
-    const artifacts = result.artifacts === undefined ? [] : checked(RunArtifacts, result.artifacts, 'result.artifacts')
-    const stored: Record<string, unknown> = { ...result }
-    delete stored.artifacts
-    if (prepared.datasetJobId) stored.datasetJobId = prepared.datasetJobId
-    if (prepared.vocabSize !== null) stored.vocabSize = prepared.vocabSize
-    if (job.kind === 'pretrain' || job.kind === 'distill') stored.seqLen = job.spec.seqLen
-    if (job.kind === 'evaluate' && result.report) stored.reportTable = renderReportTable(result.report as Record<string, unknown>)
-    if (job.kind === 'sample' && Array.isArray(result.tokens) && prepared.vocab) {
-      const vocab = prepared.vocab
-      const samples = (result.tokens as number[][]).map((ids) => ({ text: decodeTokens(ids, vocab), tokens: ids }))
-      delete stored.tokens
-      stored.samples = samples
-      const textPath = join(workDir, 'samples.txt')
-      writeFileSync(textPath, samples.map((s) => s.text).join('\n\n----\n\n') + '\n')
-      artifacts.push({ name: 'samples.txt', kind: 'samples', path: textPath })
-      const tracePath = join(workDir, 'trace.json')
-      if (tracer && status.state === 'succeeded' && tracer.write(tracePath)) artifacts.push({ name: 'trace.json', kind: 'trace', path: tracePath })
-    }
-    const present = artifacts.filter((a) => existsSync(a.path))
-    if (status.state === 'failed') {
-      const e = status.error ?? { type: 'Error', message: 'unknown Python failure' }
-      return { kind: 'final', state: 'failed', error: { code: 'python_error', type: e.type, message: `${e.type}: ${e.message}`, frame: e.frame, traceback: e.traceback }, artifacts: present }
-    }
-    const published = publicRefs(stored, { artifactDir: config.artifactDir, inputRoot: config.inputRoot }) as Record<string, unknown>
-    return { kind: 'final', state: status.state === 'cancelled' ? 'cancelled' : 'succeeded', result: published, artifacts: present }
+    return finishRun(job, prepared, status, workDir, config, tracer)
   }
 }
 
