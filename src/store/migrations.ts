@@ -195,6 +195,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `alter table jobs add column attempt_base integer not null default 0`,
     ],
   },
+  {
+    version: 8,
+    name: 'worker heartbeats: interval, current jobs and devices',
+    statements: [
+      // Each worker says how often it heartbeats; silent for three of them it counts as lost.
+      `alter table workers add column heartbeat_ms integer not null default 10000`,
+      // Sampled at each heartbeat: the jobs it runs, its devices' memory and utilisation.
+      `alter table workers add column status jsonb`,
+    ],
+  },
 ]
 
 /**

@@ -5,7 +5,7 @@
 // 0) and its series are left out rather than served stale.
 import { Gauge, type Registry } from 'prom-client'
 import { withTimeout } from '../../errors.ts'
-import { WORKER_LIVE_MS, WORKER_REMEMBERED_MS } from '../../jobs/validate.ts'
+import { WORKER_REMEMBERED_MS } from '../../jobs/validate.ts'
 import type { QueueName, Queues, QueueStats } from '../../queue/index.ts'
 import type { Store } from '../../store/index.ts'
 import type { RunningJob } from '../../store/stats.ts'
@@ -72,7 +72,7 @@ export class ScrapeCollector {
       this.store.stats.jobCounts(),
       this.store.stats.failureCounts(),
       this.store.stats.runTimes(RUN_SECONDS_BUCKETS),
-      this.store.workers.list(WORKER_LIVE_MS, WORKER_REMEMBERED_MS),
+      this.store.workers.list(WORKER_REMEMBERED_MS),
       this.store.stats.running(),
       knownQueues(this.store),
     ])
