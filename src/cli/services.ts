@@ -11,6 +11,7 @@ import { Dispatcher } from '../jobs/dispatcher.ts'
 import { sweepOutputs } from '../jobs/janitor.ts'
 import { createRedis, Queues } from '../queue/index.ts'
 import { startLocalRedis, type LocalRedis } from '../queue/local-redis.ts'
+import { isStoreUnavailable } from '../store/db.ts'
 import { openStore, type Store } from '../store/index.ts'
 import { SweepController } from '../sweeps/controller.ts'
 import { createLogger, type Logger } from '../util/log.ts'
@@ -142,7 +143,8 @@ export async function startServices(config: Config, role: Role, opts: ServiceOpt
       // Outputs of deleted jobs, and (with a retention) of long-finished ones, go in the background.
       const janitor = new PassLoop(async () => {
         const removed = await sweepOutputs(store, config.artifactDir, config.FSDFM_ARTIFACT_RETENTION_DAYS).catch((err: Error) => {
-          log.error({ err }, `janitor: ${err.message}`)
+          if (isStoreUnavailable(err)) log.warn(`janitor: ${err.message}`)
+          else log.error({ err }, `janitor: ${err.message}`)
           return 0
         })
         if (removed) log.info(`janitor: removed the outputs of ${removed} job(s)`)

@@ -55,6 +55,8 @@ export interface WorkerRegistration {
   info?: JsonObject
   /** How often it will heartbeat (default DEFAULT_HEARTBEAT_MS). */
   heartbeatMs?: number
+  /** What its first heartbeat would say (devices, no jobs yet), so it is never shown without. */
+  status?: JsonObject
 }
 
 export class WorkersRepo {
@@ -62,11 +64,11 @@ export class WorkersRepo {
 
   async register(w: WorkerRegistration): Promise<void> {
     await this.db.query(
-      `insert into workers (name, host, queues, gpus, memory_bytes, info, heartbeat_ms) values ($1, $2, $3::text[], $4, $5, $6::jsonb, $7)
+      `insert into workers (name, host, queues, gpus, memory_bytes, info, heartbeat_ms, status) values ($1, $2, $3::text[], $4, $5, $6::jsonb, $7, $8::jsonb)
        on conflict (name) do update set host = excluded.host, queues = excluded.queues, gpus = excluded.gpus,
-         memory_bytes = excluded.memory_bytes, info = excluded.info, heartbeat_ms = excluded.heartbeat_ms, status = null,
+         memory_bytes = excluded.memory_bytes, info = excluded.info, heartbeat_ms = excluded.heartbeat_ms, status = excluded.status,
          started_at = now(), heartbeat_at = now(), stopped_at = null`,
-      [w.name, w.host, w.queues, w.gpus, w.memoryBytes, jsonParam(w.info ?? null), w.heartbeatMs ?? DEFAULT_HEARTBEAT_MS],
+      [w.name, w.host, w.queues, w.gpus, w.memoryBytes, jsonParam(w.info ?? null), w.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, jsonParam(w.status ?? null)],
     )
   }
 

@@ -8,6 +8,7 @@
 //   4. end the sweep when every planned trial (and its job) has ended.
 import { JobNotCancellable } from '../jobs/service.ts'
 import { validateJob } from '../jobs/validate.ts'
+import { isStoreUnavailable } from '../store/db.ts'
 import type { Job, JsonObject, Sweep, SweepTrial } from '../store/types.ts'
 import { silentLogger, type Logger } from '../util/log.ts'
 import { PassLoop } from '../util/loop.ts'
@@ -34,7 +35,15 @@ export class SweepController {
     opts: ControllerOptions = {},
   ) {
     this.log = (deps.log ?? silentLogger()).child({ component: 'sweeps' })
-    this.loop = new PassLoop(() => this.tick(true).catch((err) => this.log.error({ err }, `pass failed: ${(err as Error).message}`)), opts.intervalMs ?? 500)
+    this.loop = new PassLoop(
+      () =>
+        this.tick(true).catch((err) => {
+          // An outage is said in a line (the next pass tries again); anything else with its stack.
+          if (isStoreUnavailable(err)) this.log.warn(`pass failed: ${(err as Error).message}`)
+          else this.log.error({ err }, `pass failed: ${(err as Error).message}`)
+        }),
+      opts.intervalMs ?? 500,
+    )
   }
 
   start(): void {

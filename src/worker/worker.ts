@@ -107,6 +107,7 @@ export class FsdfmWorker {
     if (this.device === 'cuda' && !this.python.cuda) throw new Error(`worker owns GPUs ${this.deps.config.FSDFM_GPUS} but PyTorch sees no CUDA device`)
     const { config, connection, store } = this.deps
     // Registered before taking jobs, so the api knows which queues are served (and how much memory a device has).
+    this.lastDevices = await this.sampleDevices()
     await store.workers.register({
       name: config.workerName,
       host: hostname(),
@@ -115,9 +116,9 @@ export class FsdfmWorker {
       memoryBytes: this.device === 'cuda' ? (this.python.memory ?? null) : totalmem(),
       info: { pid: process.pid, node: process.version, python: this.python.python, torch: this.python.torch, cuda: this.python.cudaVersion, device: this.python.deviceName },
       heartbeatMs: config.FSDFM_HEARTBEAT_MS,
+      status: { jobs: [], devices: this.lastDevices },
     })
     this.provenance = workerProvenance({ commit: config.FSDFM_COMMIT, worker: config.workerName, device: this.device, gpus: config.gpuList.length, python: this.python })
-    await this.beat()
     this.registryTimer = setInterval(() => void this.beat(), config.FSDFM_HEARTBEAT_MS)
     this.registryTimer.unref()
     const common = {
