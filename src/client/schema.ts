@@ -472,7 +472,7 @@ export interface paths {
         };
         /**
          * List workers
-         * @description Workers heard from within the last 7 days, live ones first, then by name; `live` means a heartbeat within 30 s and not stopped.
+         * @description Workers heard from within the last 7 days: live ones first, then lost, then stopped, each by name. A worker is `lost` when it has been silent for 3 of its heartbeat intervals without stopping. Versions come from its registration; devices (memory, utilisation) and current jobs from its latest heartbeat.
          */
         get: operations["listWorkers"];
         put?: never;
@@ -669,10 +669,10 @@ export interface components {
         ErrorBody: {
             error: {
                 /**
-                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), not_cancellable (409), not_resumable (409), no_report (409), artifact_missing (410), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
+                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), not_cancellable (409), not_resumable (409), no_report (409), artifact_missing (410), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503), queue_unavailable (503)
                  * @enum {string}
                  */
-                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "not_cancellable" | "not_resumable" | "no_report" | "artifact_missing" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
+                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "not_cancellable" | "not_resumable" | "no_report" | "artifact_missing" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable" | "queue_unavailable";
                 /** @description What is wrong, for people */
                 message: string;
                 /** @description What to do about it */
@@ -945,13 +945,50 @@ export interface components {
             queues: string[];
             gpus: number;
             memoryBytes: number | null;
-            /** @description Heard from within the last 30 s and not stopped */
+            /** @description live: heartbeating; lost: silent for three of its heartbeat intervals without having stopped (killed, hung, cut off); stopped: shut down */
+            status: "live" | "lost" | "stopped";
+            /** @description status is live: what the api counts when it decides whether some worker can run a job */
             live: boolean;
+            /** @description How often it heartbeats (its FSDFM_HEARTBEAT_MS) */
+            heartbeatMs: number;
+            versions: {
+                node: string | null;
+                python: string | null;
+                torch: string | null;
+                cuda: string | null;
+            };
+            /** @description Its GPUs (or its CPU), sampled at its latest heartbeat */
+            devices: components["schemas"]["WorkerDevice"][];
+            /** @description The jobs it runs now (as of its latest heartbeat; empty once it stopped) */
+            jobs: components["schemas"]["WorkerJob"][];
             /** Format: date-time */
             startedAt: string;
             /** Format: date-time */
             heartbeatAt: string;
             stoppedAt: string | null;
+        };
+        WorkerDevice: {
+            kind: "cpu" | "cuda";
+            index: number | null;
+            /** @description GPU model, or the CPU model */
+            name: string;
+            memoryTotalBytes: number | null;
+            memoryUsedBytes: number | null;
+            memoryReservedBytes: number | null;
+            utilizationPercent: number | null;
+        };
+        WorkerJob: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description What the job does
+             * @enum {string}
+             */
+            kind: "dataset" | "pretrain" | "distill" | "evaluate" | "sample";
+            /** @description The job’s attempt this worker runs */
+            attempt: number;
+            /** Format: date-time */
+            startedAt: string;
         };
         Queue: {
             /** @description data, cpu or gpuN */
@@ -1016,6 +1053,8 @@ export type SchemaPartialResult = components['schemas']['PartialResult'];
 export type SchemaProvenance = components['schemas']['Provenance'];
 export type SchemaJob = components['schemas']['Job'];
 export type SchemaWorker = components['schemas']['Worker'];
+export type SchemaWorkerDevice = components['schemas']['WorkerDevice'];
+export type SchemaWorkerJob = components['schemas']['WorkerJob'];
 export type SchemaQueue = components['schemas']['Queue'];
 export type SchemaToken = components['schemas']['Token'];
 export type SchemaProject = components['schemas']['Project'];
@@ -1066,7 +1105,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1234,7 +1273,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2004,7 +2043,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2089,7 +2128,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2174,7 +2213,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2268,7 +2307,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2420,7 +2459,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2514,7 +2553,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2617,7 +2656,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2716,7 +2755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2812,7 +2851,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2911,7 +2950,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3001,7 +3040,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3511,7 +3550,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3606,7 +3645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3683,7 +3722,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3756,7 +3795,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3882,7 +3921,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4857,7 +4896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5032,7 +5071,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5117,7 +5156,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5301,7 +5340,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5421,7 +5460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5514,7 +5553,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5581,7 +5620,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5648,7 +5687,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5734,7 +5773,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5820,7 +5859,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5891,7 +5930,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5958,7 +5997,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6084,7 +6123,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6169,7 +6208,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6236,7 +6275,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6349,7 +6388,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6418,7 +6457,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
