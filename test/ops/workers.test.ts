@@ -3,15 +3,17 @@
 // after it is SIGKILLed (it heartbeats every 300 ms here; lost after three silent heartbeats).
 // Then what a GPU worker's heartbeat carries, as /v1/workers and /metrics show it, and the
 // parsing of nvidia-smi's answer.
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { totalmem } from 'node:os'
+import { promisify } from 'node:util'
 import t from 'tap'
 import type { WorkerView } from '../../src/schemas/views.ts'
 import { mergeGpus, parseNvidiaSmi } from '../../src/worker/devices.ts'
 import { eventually, isolate, startTestService } from '../helpers.ts'
 import { spawnFsdfm } from '../faults/procs.ts'
 
+const run = promisify(execFile)
 const iso = isolate(t, { FSDFM_LOCK_MS: '3000' })
 const svc = await startTestService(t, { role: 'api', iso })
 const { api, store } = svc
@@ -43,6 +45,9 @@ t.test('a worker process: its versions, its current job, lost after SIGKILL', as
   t.match(current, { id: job.id, kind: 'pretrain', attempt: 1 }, 'it runs the pretrain job')
   t.ok(Date.parse(current!.startedAt) >= Date.parse(job.createdAt), 'since it took it')
   t.equal((await api.get(`/v1/jobs/${job.id}`)).body.worker, name, 'the job names the worker too')
+  const cli = await run(process.execPath, ['bin/fsdfm.js', 'workers', '--url', svc.baseUrl!], { encoding: 'utf8', env: { ...process.env, FSDFM_CONFIG: '/nonexistent/fsdfm.json' } })
+  const row = cli.stdout.split('\n').find((l) => l.startsWith(name))
+  t.match(row, new RegExp(`^${name}\\s+live\\s+data,cpu\\s+${job.id.slice(0, 8)} pretrain#1\\s+cpu, [\\d.]+ GiB\\s+torch ${torch.replace(/[.+]/g, '\\$&')}`), '`fsdfm workers` shows it live, running the job')
   const seen = Date.parse(running!.heartbeatAt)
   const later = await eventually(() => named(name), (v) => !!v && Date.parse(v.heartbeatAt) > seen, 10_000)
   t.ok(Date.parse(later!.heartbeatAt) > seen, 'it keeps heartbeating: last seen moves on')
