@@ -70,6 +70,7 @@ export class FsdfmWorker {
   private registryTimer: NodeJS.Timeout | null = null
   /** The heartbeat being written (one at a time), and the devices the last one sampled. */
   private beating: Promise<void> | null = null
+  private beatAgain = false
   private lastDevices: WorkerDevice[] = []
 
   constructor(private readonly deps: WorkerDeps) {
@@ -141,11 +142,19 @@ export class FsdfmWorker {
    * waits on Python longer than a bounded call: a busy bridge keeps the last sample.
    */
   beat(): Promise<void> {
-    this.beating ??= (async () => {
+    if (this.beating) {
+      // The one in flight may have read the jobs before this change: write once more after it.
+      this.beatAgain = true
+      return this.beating
+    }
+    this.beating = (async () => {
       try {
-        this.lastDevices = await this.sampleDevices().catch(() => this.lastDevices)
-        const jobs: WorkerJob[] = [...this.active].map(({ job, startedAt }) => ({ id: job.id, kind: job.kind, attempt: job.attempt, startedAt }))
-        await this.deps.store.workers.heartbeat(this.deps.config.workerName, { jobs, devices: this.lastDevices })
+        do {
+          this.beatAgain = false
+          this.lastDevices = await this.sampleDevices().catch(() => this.lastDevices)
+          const jobs: WorkerJob[] = [...this.active].map(({ job, startedAt }) => ({ id: job.id, kind: job.kind, attempt: job.attempt, startedAt }))
+          await this.deps.store.workers.heartbeat(this.deps.config.workerName, { jobs, devices: this.lastDevices })
+        } while (this.beatAgain)
       } catch (err) {
         this.log.debug({ err }, 'heartbeat not written')
       } finally {
