@@ -38,6 +38,13 @@ __all__ = ["ping", "devices", "start", "poll", "wait", "cancel", "forget", "cach
 
 VERSION = "0.1.0"
 
+if "NODE_CHANNEL_FD" in os.environ:
+    # Under the worker (pythonia talks over its own channel), fd 1 is the worker's stdout, which
+    # carries the worker's log lines (JSON in production): whatever Python, a library or a rank
+    # process prints goes to stderr instead, so every stdout line stays a log line.
+    sys.stdout.flush()
+    os.dup2(2, 1)
+
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
