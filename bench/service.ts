@@ -20,6 +20,7 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 import { startServices, type Services } from '../src/cli/services.ts'
 import { loadConfig } from '../src/config.ts'
+import { silentLogger } from '../src/util/log.ts'
 import type { Job } from '../src/store/types.ts'
 import type { ArgOf, RunStatus, RuntimeMethod } from '../src/worker/runtime-api.ts'
 
@@ -102,7 +103,7 @@ async function setup(): Promise<{ svc: Services; storeKind: string; cleanup: () 
     FSDFM_QUEUE_PREFIX: prefix,
     ...(external ? { DATABASE_URL: dbUrl, FSDFM_DB_SCHEMA: schema, REDIS_URL: redisUrl } : {}),
   }, external ? process.env : { ...process.env, DATABASE_URL: '', REDIS_URL: '' })
-  const svc = await startServices(config, 'up', { log: () => {} })
+  const svc = await startServices(config, 'up', { log: silentLogger() })
   const cleanup = async () => {
     await svc.close()
     if (external) {

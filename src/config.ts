@@ -68,6 +68,11 @@ export const ConfigSchema = Type.Object({
   FSDFM_ARTIFACT_RETENTION_DAYS: Type.Number({ minimum: 0, default: 0, description: 'Delete the artifacts of jobs finished this many days ago (the job rows stay); 0: keep them' }),
   FSDFM_COMMIT: Type.String({ default: '', description: 'The git commit of this code where it is not a git checkout (an image built with --build-arg FSDFM_COMMIT=$(git rev-parse HEAD)); recorded in each job’s provenance. Empty: asked of git' }),
   FSDFM_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level' }),
+  FSDFM_LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+    default: 'auto',
+    description: 'Log lines on stdout: json (one object a line: level, time, msg, component, and jobId/attempt or reqId where they concern a job or a request) or pretty (for people). auto: pretty on a terminal, json when stdout is not a terminal or inside a container',
+  }),
+  FSDFM_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000, description: 'How often a worker tells the store it is alive, with its current jobs and device memory and utilisation; silent for three of its heartbeats, it is shown as lost' }),
 })
 export type RawConfig = Static<typeof ConfigSchema>
 

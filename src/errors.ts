@@ -26,6 +26,7 @@ export const API_ERRORS = {
   unsupported_media_type: { status: 415, hint: 'Send JSON with Content-Type: application/json (uploads: text/plain, application/x-ndjson or application/octet-stream).' },
   internal: { status: 500, hint: 'A bug in the service: report it with the request id from the message; the api log has the details under that id.' },
   store_unavailable: { status: 503, hint: 'PostgreSQL does not answer: retry after the Retry-After seconds.' },
+  queue_unavailable: { status: 503, hint: 'Redis (the queues) does not answer: retry after the Retry-After seconds; submissions are still accepted meanwhile.' },
 } as const
 export type ApiErrorCode = keyof typeof API_ERRORS
 export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[]
@@ -98,10 +99,13 @@ export class StoreUnavailableError extends ServiceError {
   }
 }
 
-/** Redis does not answer within its timeout (the dispatcher waits and retries; no request does). */
-export class QueueUnavailableError extends Error {
+/**
+ * Redis does not answer within its timeout. The dispatcher waits and retries; a request that
+ * reads the queues (GET /v1/queues, pause, resume) answers 503 with Retry-After.
+ */
+export class QueueUnavailableError extends ServiceError {
   constructor(cause: string) {
-    super(`the queue (Redis) is unavailable: ${cause}`)
+    super('queue_unavailable', `the queue (Redis) is unavailable: ${cause}; retry shortly`, undefined, 5)
     this.name = 'QueueUnavailableError'
   }
 }

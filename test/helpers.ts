@@ -10,6 +10,7 @@ import { loadConfig, type RawConfig } from '../src/config.ts'
 import { startServices, type Role, type Services } from '../src/cli/services.ts'
 import type { JobView } from '../src/schemas/views.ts'
 import { openApiCheckFor } from './openapi-check.ts'
+import { createLogger, type Logger } from '../src/util/log.ts'
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -59,10 +60,13 @@ export function isolate(t: Teardown, extra: Partial<Record<keyof RawConfig, stri
   }
 }
 
+/** In-process services log only errors, to stderr (a request failing with a 500 shows its stack there). */
+export const testLogger = (): Logger => createLogger({ level: 'error', format: 'pretty', out: process.stderr })
+
 export async function startTestService(t: Teardown, opts: { role?: Role; env?: Partial<Record<keyof RawConfig, string>>; iso?: Isolation } = {}): Promise<Services & { iso: Isolation; api: Api }> {
   const iso = opts.iso ?? isolate(t)
   const config = loadConfig({ ...iso.env, ...opts.env })
-  const services = await startServices(config, opts.role ?? 'up', { log: () => {} })
+  const services = await startServices(config, opts.role ?? 'up', { log: testLogger() })
   t.teardown(() => services.close())
   return Object.assign(services, { iso, api: new Api(services.baseUrl ?? '', { serverDirs: [config.artifactDir, config.dataDir] }) })
 }

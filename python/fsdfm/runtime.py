@@ -34,9 +34,16 @@ from .model_cache import MODEL_CACHE
 from .runner import execute, prepare
 from .train import Reporter
 
-__all__ = ["ping", "start", "poll", "wait", "cancel", "forget", "cache_info", "VERSION"]
+__all__ = ["ping", "devices", "start", "poll", "wait", "cancel", "forget", "cache_info", "VERSION"]
 
 VERSION = "0.1.0"
+
+if "NODE_CHANNEL_FD" in os.environ:
+    # Under the worker (pythonia talks over its own channel), fd 1 is the worker's stdout, which
+    # carries the worker's log lines (JSON in production): whatever Python, a library or a rank
+    # process prints goes to stderr instead, so every stdout line stays a log line.
+    sys.stdout.flush()
+    os.dup2(2, 1)
 
 
 def _now() -> str:
@@ -212,6 +219,41 @@ def ping(arg: Any = "{}") -> str:
             "deviceName": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         }
     )
+
+
+def _used_bytes(index: int) -> Optional[int]:
+    """Memory in use on a GPU, by any process, where this process already has a CUDA context on it.
+
+    mem_get_info would create a context (hundreds of MB) on a device this process never used,
+    for instance the other GPUs of a worker whose multi-GPU jobs run in rank processes; there
+    the worker reads nvidia-smi instead.
+    """
+    if not hasattr(torch.cuda, "mem_get_info") or not torch.cuda.is_initialized():
+        return None
+    if index != torch.cuda.current_device() and torch.cuda.memory_reserved(index) == 0:
+        return None
+    free, total = torch.cuda.mem_get_info(index)
+    return int(total - free)
+
+
+def devices(arg: Any = "{}") -> str:
+    """The CUDA devices this process sees, with their memory; an empty list on a CPU-only build."""
+    _load(arg)
+    out = []
+    if torch.cuda.is_available():
+        for index in range(torch.cuda.device_count()):
+            props = torch.cuda.get_device_properties(index)
+            out.append(
+                {
+                    "index": index,
+                    "name": props.name,
+                    "memoryTotalBytes": int(props.total_memory),
+                    "memoryUsedBytes": _used_bytes(index),
+                    # The caching allocator of this process (0 until it allocated on the device).
+                    "memoryReservedBytes": int(torch.cuda.memory_reserved(index)),
+                }
+            )
+    return json.dumps({"devices": out})
 
 
 def start(arg: Any) -> str:

@@ -43,6 +43,16 @@ def test_ping():
     assert info["python"].count(".") == 2 and (info["deviceName"] is None) == (not info["cuda"])
 
 
+def test_devices_lists_what_torch_sees():
+    found = call(runtime.devices, {})["devices"]
+    import torch
+
+    assert len(found) == (torch.cuda.device_count() if torch.cuda.is_available() else 0)
+    for index, d in enumerate(found):
+        assert d["index"] == index and d["memoryTotalBytes"] > 0 and d["memoryReservedBytes"] >= 0
+        assert d["memoryUsedBytes"] is None or 0 < d["memoryUsedBytes"] <= d["memoryTotalBytes"]
+
+
 def test_sample_lifecycle_from_a_random_model(tmp_path):
     run_id = call(runtime.start, spec("sample", tmp_path, "s1", sample_config()))["runId"]
     assert run_id == "s1"

@@ -1,6 +1,6 @@
 // Builds the Fastify app: external plugins (OpenAPI, Swagger UI), the error handler, then one
 // plugin per resource. Only the CLI entry point listens; tests build the app and inject.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import cors from '@fastify/cors'
@@ -42,7 +42,8 @@ export interface AppDeps {
   workerInfo?: () => unknown
   /** Asks the dispatcher to move new outbox rows to the queues now. */
   kick?: () => void
-  logger?: boolean
+  /** Request lines (with Fastify's reqId) and request failures go here; none: requests are not logged. */
+  logger?: FastifyBaseLogger
 }
 
 declare module 'fastify' {
@@ -76,7 +77,7 @@ const FASTIFY_CODES: Record<string, ApiErrorCode> = {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ? { level: deps.config.FSDFM_LOG_LEVEL } : false,
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     ajv: { customOptions: { allErrors: true, discriminator: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
     // JSON bodies are small; uploads (POST /v1/uploads) stream to disk under their own limit.
     bodyLimit: deps.config.FSDFM_MAX_BODY_BYTES,
@@ -214,7 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (isStoreUnavailable(err)) return reply.code(503).header('retry-after', '5').send(errorBody('store_unavailable', 'the job store (PostgreSQL) is unavailable; retry shortly'))
     const status = err.statusCode ?? 500
     if (status >= 500 || status < 400) {
-      if (deps.logger) request.log.error({ err, reqId: request.id }, 'request failed')
+      if (deps.logger) request.log.error({ err }, 'request failed')
       else console.error(`fsdfm api: request ${request.id} ${request.method} ${request.url} failed:`, err)
       return reply.code(500).send(errorBody('internal', `internal error (request ${request.id}); the api log has the details under that id`))
     }

@@ -20,7 +20,7 @@ const WHY: Partial<Record<number, string>> = {
   409: 'the resource is in a state that does not allow this',
   410: 'the file is gone from the artifact store',
   500: 'a bug; the message carries the request id the api log has the details under',
-  503: 'PostgreSQL does not answer; retry after Retry-After seconds',
+  503: 'PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds',
 }
 
 /** The codes of `status`, from the catalogue, and why they happen. */

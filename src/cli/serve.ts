@@ -33,25 +33,31 @@ export function serverOverrides(options: Record<string, unknown>): Partial<Recor
 
 /** Starts the service in this process and keeps it running until SIGINT/SIGTERM. */
 export async function serve(role: Role, options: Record<string, unknown>): Promise<void> {
-  const [{ loadConfig }, { startServices }, { runDemo }] = await Promise.all([import('../config.ts'), import('./services.ts'), import('./demo.ts')])
+  const [{ loadConfig }, { startServices }, { runDemo }, { resolveLogFormat }] = await Promise.all([import('../config.ts'), import('./services.ts'), import('./demo.ts'), import('../util/log.ts')])
   const config = loadConfig({ ...serverOverrides(options), ...(options.slurm ? { FSDFM_WORKER_MODE: 'slurm' } : {}) })
   const services = await startServices(config, role)
+  const log = services.log.child({ component: 'service' })
   let stopping = false
   const stop = async (code: number) => {
     if (stopping) {
       // A second signal: stop at once (a running job resumes from its last checkpoint elsewhere).
-      console.error('fsdfm: stopping now')
+      log.warn('stopping now')
       process.exit(1)
     }
     stopping = true
-    if (services.worker) console.error(`fsdfm: stopping; running jobs checkpoint and go back to the queue (at most ${config.FSDFM_STOP_TIMEOUT_MS / 1000} s; signal again to stop now)`)
+    if (services.worker) log.info(`stopping; running jobs checkpoint and go back to the queue (at most ${config.FSDFM_STOP_TIMEOUT_MS / 1000} s; signal again to stop now)`)
     await services.shutdown()
     process.exit(code)
   }
   process.on('SIGINT', () => void stop(0))
   process.on('SIGTERM', () => void stop(0))
   if (role === 'up' && options.demo) {
-    const ok = await runDemo(services.baseUrl!)
+    // People read the demo: plain lines on a terminal, log lines where the service logs JSON.
+    const demo = services.log.child({ component: 'demo' })
+    const ok =
+      resolveLogFormat(config.FSDFM_LOG_FORMAT) === 'pretty'
+        ? await runDemo(services.baseUrl!)
+        : await runDemo(services.baseUrl!, (m) => demo.info(m.trim()), (m) => demo.error(m))
     if (options.exitAfterDemo) await stop(ok ? 0 : 1)
   }
 }

@@ -12,8 +12,10 @@ import { sweepOutputs } from '../jobs/janitor.ts'
 import { sweepTransfers } from '../jobs/transfers.ts'
 import { createRedis, Queues } from '../queue/index.ts'
 import { startLocalRedis, type LocalRedis } from '../queue/local-redis.ts'
+import { isStoreUnavailable } from '../store/db.ts'
 import { openStore, type Store } from '../store/index.ts'
 import { SweepController } from '../sweeps/controller.ts'
+import { createLogger, type Logger } from '../util/log.ts'
 import { PassLoop } from '../util/loop.ts'
 import { FsdfmWorker } from '../worker/worker.ts'
 import { SlurmWorker } from '../worker/slurm/worker.ts'
@@ -33,6 +35,8 @@ export interface Services {
   worker: FsdfmWorker | null
   dispatcher: Dispatcher | null
   baseUrl: string | null
+  /** The logger every part writes to. */
+  log: Logger
   /** Stops everything now (a running job is left to its lease: it is taken over after it runs out). */
   close(): Promise<void>
   /**
@@ -59,12 +63,18 @@ export class InsecureBindError extends Error {
   }
 }
 
-export async function startServices(config: Config, role: Role, opts: { logger?: boolean; log?: (m: string) => void } = {}): Promise<Services> {
+export interface ServiceOptions {
+  /** Where every part logs (default: stdout, in FSDFM_LOG_FORMAT at FSDFM_LOG_LEVEL). */
+  log?: Logger
+}
+
+export async function startServices(config: Config, role: Role, opts: ServiceOptions = {}): Promise<Services> {
   if (role === 'worker' && !config.DATABASE_URL) throw new EmbeddedStoreError()
   if (role !== 'worker' && config.FSDFM_AUTH === 'off' && !isLoopback(config.FSDFM_HOST)) throw new InsecureBindError(config.FSDFM_HOST)
   mkdirSync(config.dataDir, { recursive: true })
   mkdirSync(config.artifactDir, { recursive: true })
-  const log = opts.log ?? ((m: string) => console.log(m))
+  const root = opts.log ?? createLogger({ level: config.FSDFM_LOG_LEVEL, format: config.FSDFM_LOG_FORMAT })
+  const log = root.child({ component: 'service' })
   // Closed in reverse order of starting: the api first, the store and Redis last.
   const cleanups: (() => Promise<unknown>)[] = []
   const close = async () => {
@@ -79,7 +89,7 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
         : { dataDir: join(config.dataDir, 'pglite') },
     )
     cleanups.push(() => store.close())
-    log(`store: ${store.db.kind}${config.DATABASE_URL ? '' : ` under ${join(config.dataDir, 'pglite')}`}`)
+    log.info(`store: ${store.db.kind}${config.DATABASE_URL ? '' : ` under ${join(config.dataDir, 'pglite')}`}`)
     let redisUrl = config.REDIS_URL
     let local: LocalRedis | null = null
     if (!redisUrl) {
@@ -87,7 +97,7 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
       redisUrl = local.url
       const l = local
       cleanups.push(() => l.stop())
-      log(`redis: private server at ${redisUrl}`)
+      log.info(`redis: private server at ${redisUrl}`)
     }
     const connections: Redis[] = []
     const connect = () => {
@@ -104,7 +114,7 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
     let worker: FsdfmWorker | null = null
     if (role !== 'api') {
       const pythonBin = resolvePythonBin(config.PYTHON_BIN)
-      const deps = { config: { ...config, PYTHON_BIN: pythonBin }, store, connection: connect(), log: opts.log }
+      const deps = { config: { ...config, PYTHON_BIN: pythonBin }, store, connection: connect(), log: root }
       // A Slurm worker submits each job to the cluster instead of running it in its own Python.
       worker = config.FSDFM_WORKER_MODE === 'slurm' ? new SlurmWorker(deps) : new FsdfmWorker(deps)
       const w = worker
@@ -117,7 +127,7 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
     let baseUrl: string | null = null
     if (role !== 'worker') {
       // The api processes move the store's decisions to the queues (idempotent: any number may run).
-      const d = new Dispatcher(store, queues, { staleMs: 2 * config.FSDFM_LOCK_MS, reconcileMs: config.FSDFM_RECONCILE_MS, intervalMs: Math.min(config.FSDFM_POLL_MS * 2, 1000), log })
+      const d = new Dispatcher(store, queues, { staleMs: 2 * config.FSDFM_LOCK_MS, reconcileMs: config.FSDFM_RECONCILE_MS, intervalMs: Math.min(config.FSDFM_POLL_MS * 2, 1000), log: root })
       dispatcher = d
       d.start()
       cleanups.push(() => d.stop())
@@ -126,26 +136,27 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
         config,
         store,
         queues,
-        logger: opts.logger ?? false,
+        logger: root.child({ component: 'api' }),
         kick: () => d.kick(),
         workerInfo: () => (w ? [{ name: config.workerName, gpus: config.gpuList, python: w.pythonInfo, pythonRestarts: w.bridge.restartCount }] : []),
       })
       app = a
       cleanups.push(() => a.close())
       // Sweeps advance in the api processes (each sweep in one at a time); state lives in the store.
-      const sweeps = new SweepController({ store, jobService: a.jobService, limits: a.limits, log: opts.log }, { intervalMs: Math.min(config.FSDFM_POLL_MS, 1000) })
+      const sweeps = new SweepController({ store, jobService: a.jobService, limits: a.limits, log: root }, { intervalMs: Math.min(config.FSDFM_POLL_MS, 1000) })
       sweeps.start()
       cleanups.push(() => sweeps.stop())
       // Outputs of deleted jobs, and (with a retention) of long-finished ones, go in the background.
       const janitor = new PassLoop(async () => {
         const removed = await sweepOutputs(store, config.artifactDir, config.FSDFM_ARTIFACT_RETENTION_DAYS).catch((err: Error) => {
-          log(`janitor: ${err.message}`)
+          if (isStoreUnavailable(err)) log.warn(`janitor: ${err.message}`)
+          else log.error({ err }, `janitor: ${err.message}`)
           return 0
         })
-        if (removed) log(`janitor: removed the outputs of ${removed} job(s)`)
+        if (removed) log.info(`janitor: removed the outputs of ${removed} job(s)`)
         // Uploads from remote workers left unfinished for a day: their worker died or gave up.
         const abandoned = await sweepTransfers(config.artifactDir, TRANSFER_MAX_IDLE_MS).catch(() => 0)
-        if (abandoned) log(`janitor: removed ${abandoned} abandoned artifact transfer(s)`)
+        if (abandoned) log.info(`janitor: removed ${abandoned} abandoned artifact transfer(s)`)
       }, JANITOR_MS)
       janitor.start()
       cleanups.push(() => janitor.stop())
@@ -153,13 +164,13 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
       const address = a.server.address()
       const port = typeof address === 'object' && address ? address.port : config.FSDFM_PORT
       baseUrl = `http://${config.FSDFM_HOST.includes(':') ? `[${config.FSDFM_HOST}]` : config.FSDFM_HOST}:${port}`
-      log(`api: ${baseUrl}  (Swagger UI at ${baseUrl}/docs)`)
+      log.info(`api: ${baseUrl}  (Swagger UI at ${baseUrl}/docs)`)
     }
     const shutdown = async () => {
       if (worker) await worker.drain(config.FSDFM_STOP_TIMEOUT_MS)
       await close()
     }
-    return { config, store, queues, app, worker, dispatcher, baseUrl, close, shutdown }
+    return { config, store, queues, app, worker, dispatcher, baseUrl, log: root, close, shutdown }
   } catch (err) {
     await close()
     throw err
@@ -170,10 +181,10 @@ export async function startServices(config: Config, role: Role, opts: { logger?:
  * With authentication on and no token yet, the first superuser token: the deployment's own
  * (FSDFM_ADMIN_TOKEN or the file FSDFM_ADMIN_TOKEN_FILE), or a random one printed this once.
  */
-async function bootstrapAdmin(store: Store, config: Config, log: (m: string) => void): Promise<void> {
+async function bootstrapAdmin(store: Store, config: Config, log: Logger): Promise<void> {
   if ((await store.tokens.count()) > 0) return
   const given = config.FSDFM_ADMIN_TOKEN || (config.FSDFM_ADMIN_TOKEN_FILE ? readFileSync(config.FSDFM_ADMIN_TOKEN_FILE, 'utf8').trim() : '')
   const { token } = await store.tokens.create({ name: 'admin', subject: 'admin', superuser: true, token: given || undefined })
-  if (!given) log(`auth: created the first admin token (shown only now; keep it): ${token}`)
-  else log('auth: created the admin token from FSDFM_ADMIN_TOKEN' + (config.FSDFM_ADMIN_TOKEN ? '' : '_FILE'))
+  if (!given) log.warn(`auth: created the first admin token (shown only now; keep it): ${token}`)
+  else log.info('auth: created the admin token from FSDFM_ADMIN_TOKEN' + (config.FSDFM_ADMIN_TOKEN ? '' : '_FILE'))
 }

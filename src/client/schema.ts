@@ -512,7 +512,7 @@ export interface paths {
         };
         /**
          * List workers
-         * @description Workers heard from within the last 7 days, live ones first, then by name; `live` means a heartbeat within 30 s and not stopped.
+         * @description Workers heard from within the last 7 days: live ones first, then lost, then stopped, each by name. A worker is `lost` when it has been silent for 3 of its heartbeat intervals without stopping. Versions come from its registration; devices (memory, utilisation) and current jobs from its latest heartbeat.
          */
         get: operations["listWorkers"];
         put?: never;
@@ -753,10 +753,10 @@ export interface components {
         ErrorBody: {
             error: {
                 /**
-                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), no_trace (404), not_cancellable (409), not_resumable (409), no_report (409), attempt_superseded (409), upload_offset_mismatch (409), artifact_missing (410), checksum_mismatch (422), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503)
+                 * @description Stable machine-readable code: invalid_request (400), invalid_json (400), invalid_cursor (400), unauthorized (401), forbidden (403), not_found (404), no_trace (404), not_cancellable (409), not_resumable (409), no_report (409), attempt_superseded (409), upload_offset_mismatch (409), artifact_missing (410), checksum_mismatch (422), idempotency_mismatch (422), rate_limited (429), quota_exceeded (429), payload_too_large (413), unsupported_media_type (415), internal (500), store_unavailable (503), queue_unavailable (503)
                  * @enum {string}
                  */
-                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "no_trace" | "not_cancellable" | "not_resumable" | "no_report" | "attempt_superseded" | "upload_offset_mismatch" | "artifact_missing" | "checksum_mismatch" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable";
+                code: "invalid_request" | "invalid_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "no_trace" | "not_cancellable" | "not_resumable" | "no_report" | "attempt_superseded" | "upload_offset_mismatch" | "artifact_missing" | "checksum_mismatch" | "idempotency_mismatch" | "rate_limited" | "quota_exceeded" | "payload_too_large" | "unsupported_media_type" | "internal" | "store_unavailable" | "queue_unavailable";
                 /** @description What is wrong, for people */
                 message: string;
                 /** @description What to do about it */
@@ -1029,13 +1029,50 @@ export interface components {
             queues: string[];
             gpus: number;
             memoryBytes: number | null;
-            /** @description Heard from within the last 30 s and not stopped */
+            /** @description live: heartbeating; lost: silent for three of its heartbeat intervals without having stopped (killed, hung, cut off); stopped: shut down */
+            status: "live" | "lost" | "stopped";
+            /** @description status is live: what the api counts when it decides whether some worker can run a job */
             live: boolean;
+            /** @description How often it heartbeats (its FSDFM_HEARTBEAT_MS) */
+            heartbeatMs: number;
+            versions: {
+                node: string | null;
+                python: string | null;
+                torch: string | null;
+                cuda: string | null;
+            };
+            /** @description Its GPUs (or its CPU), sampled at its latest heartbeat */
+            devices: components["schemas"]["WorkerDevice"][];
+            /** @description The jobs it runs now (as of its latest heartbeat; empty once it stopped) */
+            jobs: components["schemas"]["WorkerJob"][];
             /** Format: date-time */
             startedAt: string;
             /** Format: date-time */
             heartbeatAt: string;
             stoppedAt: string | null;
+        };
+        WorkerDevice: {
+            kind: "cpu" | "cuda";
+            index: number | null;
+            /** @description GPU model, or the CPU model */
+            name: string;
+            memoryTotalBytes: number | null;
+            memoryUsedBytes: number | null;
+            memoryReservedBytes: number | null;
+            utilizationPercent: number | null;
+        };
+        WorkerJob: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description What the job does
+             * @enum {string}
+             */
+            kind: "dataset" | "pretrain" | "distill" | "evaluate" | "sample";
+            /** @description The job’s attempt this worker runs */
+            attempt: number;
+            /** Format: date-time */
+            startedAt: string;
         };
         Queue: {
             /** @description data, cpu or gpuN */
@@ -1100,6 +1137,8 @@ export type SchemaPartialResult = components['schemas']['PartialResult'];
 export type SchemaProvenance = components['schemas']['Provenance'];
 export type SchemaJob = components['schemas']['Job'];
 export type SchemaWorker = components['schemas']['Worker'];
+export type SchemaWorkerDevice = components['schemas']['WorkerDevice'];
+export type SchemaWorkerJob = components['schemas']['WorkerJob'];
 export type SchemaQueue = components['schemas']['Queue'];
 export type SchemaToken = components['schemas']['Token'];
 export type SchemaProject = components['schemas']['Project'];
@@ -1150,7 +1189,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1318,7 +1357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2149,7 +2188,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2234,7 +2273,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2319,7 +2358,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2413,7 +2452,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2565,7 +2604,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2659,7 +2698,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2762,7 +2801,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2861,7 +2900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2969,7 +3008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3065,7 +3104,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3177,7 +3216,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3267,7 +3306,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3819,7 +3858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3914,7 +3953,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3991,7 +4030,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4064,7 +4103,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4190,7 +4229,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5226,7 +5265,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5401,7 +5440,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5486,7 +5525,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5670,7 +5709,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5790,7 +5829,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5883,7 +5922,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5992,7 +6031,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6059,7 +6098,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6126,7 +6165,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6212,7 +6251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6298,7 +6337,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6369,7 +6408,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6436,7 +6475,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6562,7 +6601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6647,7 +6686,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6714,7 +6753,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6827,7 +6866,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6896,7 +6935,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7028,7 +7067,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7133,7 +7172,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7274,7 +7313,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description store_unavailable: PostgreSQL does not answer; retry after Retry-After seconds */
+            /** @description store_unavailable or queue_unavailable: PostgreSQL (or, for routes that read the queues, Redis) does not answer; retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;

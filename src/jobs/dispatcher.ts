@@ -10,9 +10,10 @@ import type { Store } from '../store/index.ts'
 import type { Dispatchable } from '../store/outbox.ts'
 import type { Queues } from '../queue/index.ts'
 import { QueueUnavailableError } from '../errors.ts'
+import { silentLogger, type Logger } from '../util/log.ts'
 import { PassLoop } from '../util/loop.ts'
 import { failDependents } from './dependents.ts'
-import { WORKER_LIVE_MS } from './validate.ts'
+import { WORKER_REMEMBERED_MS } from './validate.ts'
 
 /**
  * A job's BullMQ priority: its own first (1 = most urgent), then fewer running jobs of its
@@ -27,7 +28,7 @@ export interface DispatcherOptions {
   reconcileMs?: number
   /** A held job whose heartbeat is older than this counts as abandoned. */
   staleMs: number
-  log?: (msg: string) => void
+  log?: Logger
 }
 
 const isOutage = (err: unknown) => err instanceof QueueUnavailableError || isStoreUnavailable(err)
@@ -39,14 +40,14 @@ export class Dispatcher {
   private unlisten: (() => void) | null = null
   /** The last outage reported, so a long one is logged once rather than every pass. */
   private outage: string | null = null
-  private readonly log: (msg: string) => void
+  private readonly log: Logger
 
   constructor(
     private readonly store: Store,
     private readonly queues: Queues,
     private readonly opts: DispatcherOptions,
   ) {
-    this.log = opts.log ?? ((m) => console.log(`[dispatch] ${m}`))
+    this.log = (opts.log ?? silentLogger()).child({ component: 'dispatch' })
     this.loop = new PassLoop(() => this.pass(), opts.intervalMs ?? 1000)
   }
 
@@ -103,7 +104,7 @@ export class Dispatcher {
   /** The window of each queue: the live workers serving it, plus one (a job ready for each, and the next). */
   private async windows(): Promise<Map<string, number>> {
     const counts = new Map<string, number>()
-    for (const w of await this.store.workers.list(WORKER_LIVE_MS, WORKER_LIVE_MS)) if (w.live) for (const q of w.queues) counts.set(q, (counts.get(q) ?? 0) + 1)
+    for (const w of await this.store.workers.list(WORKER_REMEMBERED_MS)) if (w.live) for (const q of w.queues) counts.set(q, (counts.get(q) ?? 0) + 1)
     return new Map([...counts].map(([q, n]) => [q, n + 1]))
   }
 
@@ -122,7 +123,7 @@ export class Dispatcher {
       const parent = await this.store.jobs.get(parentId)
       if (parent) await failDependents(this.store.jobs, parent)
     }
-    if (added) this.log(`reconciled: ${added} job(s) put back on their queues`)
+    if (added) this.log.info(`reconciled: ${added} job(s) put back on their queues`)
     return added
   }
 
@@ -155,15 +156,15 @@ export class Dispatcher {
         this.nextReconcile = Date.now() + (this.opts.reconcileMs ?? 60_000)
         await this.reconcile()
       }
-      if (this.outage) this.log('queue and store answer again')
+      if (this.outage) this.log.info('queue and store answer again')
       this.outage = null
     } catch (err) {
       const msg = (err as Error).message
       if (isOutage(err)) {
         this.reconcileDue = true
-        if (this.outage === null) this.log(`waiting: ${msg}`)
+        if (this.outage === null) this.log.warn(`waiting: ${msg}`)
         this.outage = msg
-      } else this.log(`pass failed: ${msg}`)
+      } else this.log.error({ err }, `pass failed: ${msg}`)
     }
   }
 }

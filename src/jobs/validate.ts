@@ -42,8 +42,7 @@ export interface ValidationLimits {
   workers?: () => Promise<WorkerRecord[]>
 }
 
-/** How long a worker may be silent and still count as live, and how long a registration counts at all. */
-export const WORKER_LIVE_MS = 30_000
+/** How long a registration counts at all (a worker is live while it heartbeats: src/store/workers.ts). */
 export const WORKER_REMEMBERED_MS = 7 * 24 * 3600_000
 
 /** The limits of a deployment: its configuration, and the workers registered in its store (read at most every 2 s). */
@@ -61,7 +60,7 @@ export function validationLimits(config: Config, store?: { workers: WorkersRepo 
     workers: store
       ? () => {
           if (!cached || Date.now() - cached.at > 2000) {
-            const workers = store.workers.list(WORKER_LIVE_MS, WORKER_REMEMBERED_MS)
+            const workers = store.workers.list(WORKER_REMEMBERED_MS)
             cached = { at: Date.now(), workers }
             workers.catch(() => (cached = null))
           }

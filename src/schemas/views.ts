@@ -138,6 +138,33 @@ export const LogsQuery = Type.Object(
   { additionalProperties: false },
 )
 
+/** One device a worker runs jobs on, as its latest heartbeat sampled it. */
+export const WorkerDevice = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('cpu'), Type.Literal('cuda')]),
+    index: Nullable(Type.Integer({ description: 'GPU index on its machine, as in FSDFM_GPUS and nvidia-smi; null for the CPU' })),
+    name: Type.String({ description: 'GPU model, or the CPU model' }),
+    memoryTotalBytes: Nullable(Type.Number({ description: 'Memory of the device (the host’s RAM for the CPU)' })),
+    memoryUsedBytes: Nullable(Type.Number({ description: 'GPU memory in use by any process (torch.cuda.mem_get_info, else nvidia-smi); null on the CPU or when unknown' })),
+    memoryReservedBytes: Nullable(Type.Number({ description: 'GPU memory PyTorch’s allocator holds in the worker’s own Python process (torch.cuda.memory_reserved); null on the CPU' })),
+    utilizationPercent: Nullable(Type.Number({ description: 'GPU utilisation (nvidia-smi utilization.gpu); null on the CPU or without nvidia-smi' })),
+  },
+  { $id: 'WorkerDevice' },
+)
+export type WorkerDevice = Static<typeof WorkerDevice>
+
+/** A job a worker is running, as its latest heartbeat (or its taking or ending a job) reported it. */
+export const WorkerJob = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kind: JobKindSchema,
+    attempt: Type.Integer({ description: 'The job’s attempt this worker runs' }),
+    startedAt: Timestamp,
+  },
+  { $id: 'WorkerJob' },
+)
+export type WorkerJob = Static<typeof WorkerJob>
+
 export const WorkerView = Type.Object(
   {
     name: Type.String(),
@@ -145,7 +172,19 @@ export const WorkerView = Type.Object(
     queues: Type.Array(Type.String(), { description: 'Queues it takes jobs from: data, cpu, gpuN' }),
     gpus: Type.Integer(),
     memoryBytes: Nullable(Type.Number({ description: 'Memory of one device it runs jobs on (a GPU, or the host’s RAM)' })),
-    live: Type.Boolean({ description: 'Heard from within the last 30 s and not stopped' }),
+    status: Type.Union([Type.Literal('live'), Type.Literal('lost'), Type.Literal('stopped')], {
+      description: 'live: heartbeating; lost: silent for three of its heartbeat intervals without having stopped (killed, hung, cut off); stopped: shut down',
+    }),
+    live: Type.Boolean({ description: 'status is live: what the api counts when it decides whether some worker can run a job' }),
+    heartbeatMs: Type.Integer({ description: 'How often it heartbeats (its FSDFM_HEARTBEAT_MS)' }),
+    versions: Type.Object({
+      node: Nullable(Type.String()),
+      python: Nullable(Type.String()),
+      torch: Nullable(Type.String()),
+      cuda: Nullable(Type.String({ description: 'The CUDA version PyTorch was built with; null for a CPU build' })),
+    }),
+    devices: Type.Array(WorkerDevice, { description: 'Its GPUs (or its CPU), sampled at its latest heartbeat' }),
+    jobs: Type.Array(WorkerJob, { description: 'The jobs it runs now (as of its latest heartbeat; empty once it stopped)' }),
     startedAt: Timestamp,
     heartbeatAt: Timestamp,
     stoppedAt: Nullable(Timestamp),
@@ -153,6 +192,7 @@ export const WorkerView = Type.Object(
   { $id: 'Worker' },
 )
 export const WorkerList = Type.Object({ items: Type.Array(WorkerView) })
+export type WorkerView = Static<typeof WorkerView>
 
 export const QueueView = Type.Object(
   {

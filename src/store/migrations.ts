@@ -196,7 +196,17 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    version: 9,
+    version: 6,
+    name: 'worker heartbeats: interval, current jobs and devices',
+    statements: [
+      // Each worker says how often it heartbeats; silent for three of them it counts as lost.
+      `alter table workers add column heartbeat_ms integer not null default 10000`,
+      // Sampled at each heartbeat: the jobs it runs, its devices' memory and utilisation.
+      `alter table workers add column status jsonb`,
+    ],
+  },
+  {
+    version: 7,
     name: 'trace events',
     statements: [
       // A traced sample job's frames (token pieces after each solver step) are job events too.

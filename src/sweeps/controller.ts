@@ -8,7 +8,9 @@
 //   4. end the sweep when every planned trial (and its job) has ended.
 import { JobNotCancellable } from '../jobs/service.ts'
 import { validateJob } from '../jobs/validate.ts'
+import { isStoreUnavailable } from '../store/db.ts'
 import type { Job, JsonObject, Sweep, SweepTrial } from '../store/types.ts'
+import { silentLogger, type Logger } from '../util/log.ts'
 import { PassLoop } from '../util/loop.ts'
 import { busy, withSweepLock } from './lock.ts'
 import { byObjective, keyMetrics, objectiveOf, sourceOf } from './objective.ts'
@@ -26,14 +28,22 @@ const isTerminal = (s: string) => (TERMINAL_TRIAL_STATES as readonly string[]).i
 
 export class SweepController {
   private readonly loop: PassLoop
-  private readonly log: (msg: string) => void
+  private readonly log: Logger
 
   constructor(
     private readonly deps: SweepDeps,
     opts: ControllerOptions = {},
   ) {
-    this.log = deps.log ?? ((m) => console.log(`[sweeps] ${m}`))
-    this.loop = new PassLoop(() => this.tick(true).catch((err) => this.log(`pass failed: ${(err as Error).message}`)), opts.intervalMs ?? 500)
+    this.log = (deps.log ?? silentLogger()).child({ component: 'sweeps' })
+    this.loop = new PassLoop(
+      () =>
+        this.tick(true).catch((err) => {
+          // An outage is said in a line (the next pass tries again); anything else with its stack.
+          if (isStoreUnavailable(err)) this.log.warn(`pass failed: ${(err as Error).message}`)
+          else this.log.error({ err }, `pass failed: ${(err as Error).message}`)
+        }),
+      opts.intervalMs ?? 500,
+    )
   }
 
   start(): void {
@@ -52,7 +62,7 @@ export class SweepController {
       try {
         await this.advance(sweep.id)
       } catch (err) {
-        this.log(`sweep ${sweep.id}: ${(err as Error).message}`)
+        this.log.error({ sweepId: sweep.id, err }, (err as Error).message)
       }
     }
   }
@@ -102,7 +112,7 @@ export class SweepController {
             metrics: { ...record, final: true, note: 'finished before the prune reached it' },
             objective: objectiveOf(objective, job, series.get(job.id)),
           })
-          if (ended) this.log(`sweep ${sweepId}: trial ${t.trialIndex} finished before its prune took effect`)
+          if (ended) this.log.info({ sweepId, jobId: t.jobId }, `trial ${t.trialIndex} finished before its prune took effect`)
         } else if (terminal) {
           // Keep what the trial logged up to the moment its job stopped.
           await store.sweeps.updateTrial(sweepId, t.trialIndex, ['pruned'], { metrics: { ...record, final: true } })
@@ -155,7 +165,7 @@ export class SweepController {
             )
             // The job ended between the look and the decision (e.g. while no api process was up):
             // it ran to the end, so it is judged as a finished trial on the next pass, not pruned.
-            if (stopped) this.log(`sweep ${sweepId}: trial ${t.trialIndex} pruned: ${decision.reason}`)
+            if (stopped) this.log.info({ sweepId, jobId: t.jobId }, `trial ${t.trialIndex} pruned: ${decision.reason}`)
             else await store.sweeps.updateTrial(sweepId, t.trialIndex, ['pruned'], { state: 'running', metrics: record })
           }
         } else if (JSON.stringify(decision.state) !== JSON.stringify(record.prune ?? {})) {
@@ -186,7 +196,7 @@ export class SweepController {
       const state = trials.some((t) => t.state === 'succeeded') ? 'succeeded' : 'failed'
       const result = { counts, best: best ? { index: best.trialIndex, params: best.params, objective: best.objective, jobId: best.jobId } : null }
       if (await store.sweeps.transition(sweepId, ['running'], state, result as JsonObject))
-        this.log(`sweep ${sweepId} ${state}${best ? `: best trial ${best.trialIndex} (${objective.metric} ${best.objective})` : ''}`)
+        this.log.info({ sweepId }, `sweep ${state}${best ? `: best trial ${best.trialIndex} (${objective.metric} ${best.objective})` : ''}`)
     }
   }
 
@@ -219,6 +229,6 @@ export class SweepController {
       metrics: { ...recordOf(t), ...metrics },
       ...(objective !== undefined ? { objective } : {}),
     })
-    if (ended) this.log(`sweep ${t.sweepId}: trial ${t.trialIndex} ${state}${objective != null ? ` (objective ${objective})` : ''}`)
+    if (ended) this.log.info({ sweepId: t.sweepId, jobId: t.jobId }, `trial ${t.trialIndex} ${state}${objective != null ? ` (objective ${objective})` : ''}`)
   }
 }

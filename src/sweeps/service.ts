@@ -13,6 +13,7 @@ import type { Job, JsonObject, Sweep, SweepTrial } from '../store/types.ts'
 import { withSweepLock } from './lock.ts'
 import { byObjective, checkJudgedBudget, checkObjective, sourceOf } from './objective.ts'
 import type { PruneState } from './pruning.ts'
+import type { Logger } from '../util/log.ts'
 import {
   ACTIVE_TRIAL_STATES,
   TRIAL_STATES,
@@ -39,7 +40,7 @@ export interface SweepDeps {
   store: Store
   jobService: JobService
   limits: ValidationLimits
-  log?: (msg: string) => void
+  log?: Logger
 }
 
 /** The trial row's metrics column. */
@@ -229,7 +230,7 @@ export class SweepService {
       if (!(err instanceof KeyTaken)) throw err
       return { view: (await this.get((await this.replay(key))!))!, replayed: true }
     }
-    this.deps.log?.(`sweep ${sweep.id}: ${plan.length} trials of ${base.kind} (${method})`)
+    this.deps.log?.info({ component: 'sweeps', sweepId: sweep.id }, `${plan.length} trials of ${base.kind} (${method})`)
     return { view: sweepView(sweep, []), replayed: false }
   }
 

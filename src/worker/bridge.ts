@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process'
 import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { RUN_KINDS, runSpecBranch, type RunKind } from '../schemas/run-spec.ts'
+import type { Logger } from '../util/log.ts'
 import { RUNTIME_API, type ArgOf, type PingInfo, type ResultOf, type RuntimeMethod } from './runtime-api.ts'
 
 export type { PingInfo } from './runtime-api.ts'
@@ -75,7 +76,7 @@ export interface BridgeOptions {
   visibleDevices?: string
   /** Checkpoints the Python side keeps loaded (FSDFM_MODEL_CACHE, read there too). */
   modelCacheSize?: number
-  log?: (msg: string) => void
+  log?: Logger
 }
 
 export class PythonBridge {
@@ -115,11 +116,11 @@ export class PythonBridge {
     const proc = this.mod.com.proc
     // pythonia writes to the IPC channel from timers; once the process is gone that raises an
     // 'error' event, which would crash the worker without a listener.
-    proc?.on('error', (err) => this.opts.log?.(`python channel: ${err.message}`))
+    proc?.on('error', (err) => this.opts.log?.warn(`python channel: ${err.message}`))
     this.died = new Promise<never>((_, reject) => {
       proc?.once('exit', (code, signal) => {
         this.exitInfo = `Python process exited (code ${code}, signal ${signal})`
-        this.opts.log?.(this.exitInfo)
+        this.opts.log?.warn({ code, signal }, this.exitInfo)
         reject(new PythonDiedError(this.exitInfo))
       })
     })

@@ -7,6 +7,7 @@
 // refuses it, the attempt was superseded (fenced) and everything stops at once.
 import type { Job as BullJob } from 'bullmq'
 import { withTimeout } from '../errors.ts'
+import type { Logger } from '../util/log.ts'
 import type { JobsRepo } from '../store/jobs.ts'
 
 /** Why a run must stop before its end: SIGTERM (hand back), the lease lost or run out, or a newer attempt holds the job. */
@@ -19,7 +20,8 @@ export interface LeaseOptions {
   jobs: JobsRepo
   jobId: string
   fence: number
-  log: (msg: string) => void
+  /** The job's logger (its lines carry jobId and attempt). */
+  log: Logger
 }
 
 /** How long before the lock's end Python must have stopped: a fifth of the lock, 0.5 to 10 s. */
@@ -45,7 +47,7 @@ export class Lease {
 
   stop(reason: StopReason): void {
     if (!this.controller.signal.aborted) {
-      this.opts.log(`job ${this.opts.jobId}: stopping (${reason})`)
+      this.opts.log.info({ reason }, `stopping (${reason})`)
       this.controller.abort(reason)
     }
   }

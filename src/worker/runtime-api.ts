@@ -21,6 +21,20 @@ export const PingResult = Type.Object({
 })
 export type PingInfo = Static<typeof PingResult>
 
+/** The CUDA devices the worker's Python sees (indices as CUDA_VISIBLE_DEVICES numbers them). */
+export const DevicesResult = Type.Object({
+  devices: Type.Array(
+    Type.Object({
+      index: Type.Integer({ minimum: 0 }),
+      name: Type.String(),
+      memoryTotalBytes: Type.Number(),
+      memoryUsedBytes: Nullable(Type.Number()),
+      memoryReservedBytes: Type.Number(),
+    }),
+  ),
+})
+export type PythonDevices = Static<typeof DevicesResult>['devices']
+
 /** What start() takes: a run spec of the contract (src/schemas/run-spec.ts). */
 export const StartArgs = RunSpecSchema
 
@@ -51,6 +65,7 @@ const Ok = Type.Object({ ok: Type.Literal(true) })
 /** Every runtime method: its argument and its result. */
 export const RUNTIME_API = {
   ping: { arg: Type.Object({}), result: PingResult },
+  devices: { arg: Type.Object({}), result: DevicesResult },
   start: { arg: StartArgs, result: RunRef },
   poll: { arg: Type.Object({ runId: Type.String(), leaseMs: Type.Optional(Type.Number({ minimum: 0 })) }), result: RunStatus },
   wait: { arg: Type.Object({ runId: Type.String(), timeoutMs: Type.Number({ minimum: 0, maximum: 5000 }), leaseMs: Type.Optional(Type.Number({ minimum: 0 })) }), result: RunStatus },

@@ -14,6 +14,8 @@ import type { Config } from '../config.ts'
 import { buildDataset } from '../data/dataset.ts'
 import { failDependents } from '../jobs/dependents.ts'
 import { computeQueueFor, type JobPayload } from '../queue/index.ts'
+import { withTimeout } from '../errors.ts'
+import type { WorkerDevice, WorkerJob } from '../schemas/views.ts'
 import { isStoreUnavailable } from '../store/db.ts'
 import type { Store } from '../store/index.ts'
 import type { Job, JobError, JobOf } from '../store/types.ts'
@@ -29,19 +31,19 @@ import { TraceRecorder } from './trace.ts'
 import { LocalArtifactStore, type ArtifactStore } from './artifacts/store.ts'
 import { RemoteArtifactStore, SupersededError } from './artifacts/remote.ts'
 import { finishRun } from './finish.ts'
+import { cpuDevice, mergeGpus, queryNvidiaSmi } from './devices.ts'
+import { silentLogger, type Logger } from '../util/log.ts'
 
 
 export interface WorkerDeps {
   config: Config
   store: Store
   connection: Redis
-  log?: (msg: string) => void
+  log?: Logger
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled'])
-/** How often a worker tells the store it is alive (the registry counts it live for 30 s). */
-const REGISTRY_HEARTBEAT_MS = 10_000
 
 /** The outcome of a run stopped before its end. */
 function stopOutcome(reason: StopReason): Outcome {
@@ -52,6 +54,7 @@ function stopOutcome(reason: StopReason): Outcome {
 interface ActiveRun {
   job: Job
   lease: Lease
+  startedAt: string
 }
 
 export class FsdfmWorker {
@@ -61,31 +64,37 @@ export class FsdfmWorker {
   /** What each job this worker runs records as its provenance (set at start). */
   private provenance: WorkerProvenance | null = null
   private readonly device: string
-  protected readonly log: (msg: string) => void
-  /** Echo Python's log lines (they are always kept as job events and in the job's log.txt). */
-  private readonly verbose: boolean
+  protected readonly log: Logger
   private readonly active = new Set<ActiveRun>()
   private draining = false
   private registryTimer: NodeJS.Timeout | null = null
   /** Where inputs come from and outputs go: the shared directory, or the api. */
   readonly artifacts: ArtifactStore
+  /** The heartbeat being written (one at a time), and the devices the last one sampled. */
+  private beating: Promise<void> | null = null
+  private beatAgain = false
+  private lastDevices: WorkerDevice[] = []
 
   constructor(protected readonly deps: WorkerDeps) {
     const gpus = deps.config.gpuList
     this.device = gpus.length > 0 ? 'cuda' : 'cpu'
-    this.log = deps.log ?? ((m) => console.log(`[worker ${deps.config.workerName}] ${m}`))
+    this.log = (deps.log ?? silentLogger()).child({ component: 'worker', worker: deps.config.workerName })
     this.artifacts = artifactStoreFor(deps.config, this.log)
-    this.verbose = deps.config.FSDFM_LOG_LEVEL === 'debug' || deps.config.FSDFM_LOG_LEVEL === 'trace'
     this.bridge = new PythonBridge({
       pythonBin: deps.config.PYTHON_BIN,
       visibleDevices: gpus.length > 0 ? gpus.join(',') : '',
       modelCacheSize: deps.config.FSDFM_MODEL_CACHE,
-      log: this.log,
+      log: this.log.child({ component: 'python' }),
     })
   }
 
   get pythonInfo(): PingInfo | null {
     return this.python
+  }
+
+  /** The logger of one job's lines: each carries its id and the attempt this worker runs. */
+  private jobLog(job: Job): Logger {
+    return this.log.child({ jobId: job.id, attempt: job.attempt })
   }
 
   /** Text users read names outputs, not where they lie on this machine. */
@@ -123,15 +132,18 @@ export class FsdfmWorker {
     this.python = await this.startPython()
     const { config, connection, store } = this.deps
     // Registered before taking jobs, so the api knows which queues are served (and how much memory a device has).
+    this.lastDevices = await this.sampleDevices()
     await store.workers.register({
       name: config.workerName,
       host: hostname(),
       queues: this.queues,
       ...this.capacity(this.python),
       info: { pid: process.pid, node: process.version, python: this.python.python, torch: this.python.torch, cuda: this.python.cudaVersion, device: this.python.deviceName },
+      heartbeatMs: config.FSDFM_HEARTBEAT_MS,
+      status: { jobs: [], devices: this.lastDevices },
     })
     this.provenance = workerProvenance({ commit: config.FSDFM_COMMIT, worker: config.workerName, device: this.device, gpus: config.gpuList.length, python: this.python })
-    this.registryTimer = setInterval(() => void store.workers.heartbeat(config.workerName).catch(() => {}), REGISTRY_HEARTBEAT_MS)
+    this.registryTimer = setInterval(() => void this.beat(), config.FSDFM_HEARTBEAT_MS)
     this.registryTimer.unref()
     const common = {
       connection,
@@ -143,8 +155,49 @@ export class FsdfmWorker {
       maxStalledCount: 1000,
     }
     this.workers = this.queues.map((q) => new Worker<JobPayload>(q, (j, token) => this.process(j, token ?? ''), common))
-    for (const w of this.workers) w.on('error', (err) => this.log(`queue error: ${err.message}`))
-    this.log(`ready: queues ${this.queues.join(', ')}; python torch ${this.python.torch}, cuda ${this.python.cuda}`)
+    for (const w of this.workers) w.on('error', (err) => this.log.error({ err }, `queue error: ${err.message}`))
+    this.log.info({ queues: this.queues, torch: this.python.torch, cuda: this.python.cudaVersion }, `ready: queues ${this.queues.join(', ')}; python torch ${this.python.torch}, cuda ${this.python.cuda}`)
+  }
+
+  /**
+   * Tells the store this worker is alive, with the jobs it runs and its devices sampled now.
+   * Also called when it takes or ends a job, so /v1/workers shows the change at once. Never
+   * waits on Python longer than a bounded call: a busy bridge keeps the last sample.
+   */
+  beat(): Promise<void> {
+    if (this.beating) {
+      // The one in flight may have read the jobs before this change: write once more after it.
+      this.beatAgain = true
+      return this.beating
+    }
+    this.beating = (async () => {
+      try {
+        do {
+          this.beatAgain = false
+          this.lastDevices = await this.sampleDevices().catch(() => this.lastDevices)
+          const jobs: WorkerJob[] = [...this.active].map(({ job, startedAt }) => ({ id: job.id, kind: job.kind, attempt: job.attempt, startedAt }))
+          await this.deps.store.workers.heartbeat(this.deps.config.workerName, { jobs, devices: this.lastDevices })
+        } while (this.beatAgain)
+      } catch (err) {
+        this.log.debug({ err }, 'heartbeat not written')
+      } finally {
+        this.beating = null
+      }
+    })()
+    return this.beating
+  }
+
+  private async sampleDevices(): Promise<WorkerDevice[]> {
+    const gpus = this.deps.config.gpuList
+    if (gpus.length === 0) return [cpuDevice()]
+    const bound = Math.min(this.deps.config.FSDFM_HEARTBEAT_MS, 5000)
+    const [python, smi] = await Promise.all([
+      withTimeout(this.bridge.call('devices', {}), bound, () => new Error('python did not answer'))
+        .then((r) => r.devices)
+        .catch(() => null),
+      queryNvidiaSmi(gpus, bound),
+    ])
+    return mergeGpus(gpus, python, smi)
   }
 
   /**
@@ -158,7 +211,7 @@ export class FsdfmWorker {
     const closing = Promise.all(this.workers.map((w) => w.close()))
     const timedOut = await Promise.race([closing.then(() => false), sleep(timeoutMs).then(() => true)])
     if (timedOut) {
-      this.log(`stop: jobs did not stop within ${timeoutMs} ms; killing Python and handing them back`)
+      this.log.warn(`stop: jobs did not stop within ${timeoutMs} ms; killing Python and handing them back`)
       this.bridge.kill('SIGKILL')
       if (await Promise.race([closing.then(() => false), sleep(5000).then(() => true)])) await Promise.all(this.workers.map((w) => w.close(true)))
     }
@@ -183,9 +236,10 @@ export class FsdfmWorker {
     if (typeof claimed === 'string') return claimed
     const job = claimed
     const { store, config } = this.deps
-    const lease = new Lease({ bull, token, lockMs: config.FSDFM_LOCK_MS, jobs: store.jobs, jobId: job.id, fence: job.fence, log: this.log })
-    const writer = new JobWriter({ store, jobId: job.id, fence: job.fence, metricsFile: join(jobDir(config.artifactDir, job.id), 'metrics.jsonl'), redact: this.redact, log: this.log })
-    const run: ActiveRun = { job, lease }
+    const log = this.jobLog(job)
+    const lease = new Lease({ bull, token, lockMs: config.FSDFM_LOCK_MS, jobs: store.jobs, jobId: job.id, fence: job.fence, log })
+    const writer = new JobWriter({ store, jobId: job.id, fence: job.fence, metricsFile: join(jobDir(config.artifactDir, job.id), 'metrics.jsonl'), redact: this.redact, log })
+    const run: ActiveRun = { job, lease, startedAt: new Date().toISOString() }
     this.active.add(run)
     let outcome: Outcome
     try {
@@ -195,8 +249,9 @@ export class FsdfmWorker {
         // The lock was gone before anything ran (taken over, or lost with Redis): do nothing.
         outcome = stopOutcome(lease.stopReason)
       } else {
-        this.log(`job ${job.id} (${job.kind}) started, attempt ${job.attempt}`)
-        outcome = job.kind === 'dataset' ? await this.runDataset(job, lease, writer) : await this.runCompute(job, lease, writer)
+        log.info({ kind: job.kind }, `${job.kind} job started, attempt ${job.attempt}`)
+        void this.beat()
+        outcome = job.kind === 'dataset' ? await this.runDataset(job, lease, writer) : await this.runCompute(job, lease, writer, log)
         if (outcome.kind === 'final' && outcome.artifacts?.length) outcome = { ...outcome, artifacts: await this.artifacts.publish(job, outcome.artifacts) }
       }
     } catch (err) {
@@ -204,17 +259,22 @@ export class FsdfmWorker {
       else outcome = lease.stopReason ? stopOutcome(lease.stopReason) : { kind: 'final', state: 'failed', error: errorOf(err) }
     }
     lease.close()
-    const written = await writer.close(outcome).finally(() => this.active.delete(run))
+    const written = await writer.close(outcome).finally(() => {
+      this.active.delete(run)
+      void this.beat()
+    })
     if (written === 'fenced') {
-      this.log(`job ${job.id}: a newer attempt holds it; this one wrote nothing more`)
+      log.warn('a newer attempt holds it; this one wrote nothing more')
       return 'superseded'
     }
     if (outcome.kind === 'handback') {
-      this.log(`job ${job.id} handed back: ${outcome.reason}`)
+      log.info({ reason: outcome.reason }, `handed back: ${outcome.reason}`)
       return this.release(bull, token)
     }
     if (outcome.kind === 'final') {
-      this.log(`job ${job.id} ${outcome.state}${outcome.error ? `: ${outcome.error.message}` : ''}`)
+      const line = `${job.kind} job ${outcome.state}${outcome.error ? `: ${outcome.error.message}` : ''}`
+      if (outcome.state === 'failed') log.warn({ state: outcome.state, code: outcome.error?.code }, line)
+      else log.info({ state: outcome.state }, line)
       return outcome.state
     }
     return outcome.kind
@@ -264,7 +324,7 @@ export class FsdfmWorker {
             const error = { code: 'too_many_attempts', message: `job was started ${job.attempt - job.attemptBase} times and its worker died each time` }
             const done = await store.jobs.transition(jobId, [job.state], 'failed', { error }, { fence: job.fence })
             if (done) {
-              this.log(`job ${jobId} failed: ${error.message}`)
+              this.jobLog(job).warn({ state: 'failed', code: error.code }, `failed: ${error.message}`)
               await failDependents(store.jobs, done)
               return 'failed'
             }
@@ -356,13 +416,13 @@ export class FsdfmWorker {
   }
 
   /** Runs a Python job kind; the Slurm worker hands it to the cluster instead. */
-  protected runCompute(job: Exclude<Job, JobOf<'dataset'>>, lease: Lease, writer: JobWriter): Promise<Outcome> {
-    return this.runPython(job, lease, writer)
+  protected runCompute(job: Exclude<Job, JobOf<'dataset'>>, lease: Lease, writer: JobWriter, log: Logger): Promise<Outcome> {
+    return this.runPython(job, lease, writer, log)
   }
 
-  private async runPython(job: Exclude<Job, JobOf<'dataset'>>, lease: Lease, writer: JobWriter): Promise<Outcome> {
+  private async runPython(job: Exclude<Job, JobOf<'dataset'>>, lease: Lease, writer: JobWriter, log: Logger): Promise<Outcome> {
     const { config, store } = this.deps
-    if (await this.bridge.ensureAlive()) this.log('python process restarted')
+    if (await this.bridge.ensureAlive()) log.warn('python process restarted')
     const workDir = jobDir(config.artifactDir, job.id)
     mkdirSync(workDir, { recursive: true })
     const prepared = await prepareRun(job, this.artifacts, (id) => store.jobs.get(id), config.inputRoot)
@@ -403,14 +463,15 @@ export class FsdfmWorker {
       writer.metrics(status.metrics)
       writer.logs(status.logs)
       if (tracer && status.trace) writer.trace(tracer.add(status.trace))
-      if (this.verbose) for (const line of status.logs) this.log(`job ${job.id}: ${line}`)
+      // Python's lines go to the job's log (events, log.txt) and, with the job's id, to the worker's.
+      for (const line of status.logs) log.info({ source: 'python' }, line)
       if (status.progress) writer.setProgress(status.progress)
       writer.flushSoon()
       if (status.state !== 'running') break
       if (!stopSent && (lease.stopReason || (await this.cancelRequested(job.id)))) {
         await this.bridge.call('cancel', { runId })
         stopSent = true
-        this.log(`job ${job.id}: ${lease.stopReason ? `stop (${lease.stopReason})` : 'cancel'} sent to python`)
+        log.info(`${lease.stopReason ? `stop (${lease.stopReason})` : 'cancel'} sent to python`)
       }
     }
     await this.bridge.call('forget', { runId }).catch(() => {})
@@ -424,7 +485,7 @@ export class FsdfmWorker {
 }
 
 /** FSDFM_ARTIFACTS: the shared directory, or the api (with the token from the environment or its file). */
-function artifactStoreFor(config: Config, log: (msg: string) => void): ArtifactStore {
+function artifactStoreFor(config: Config, log: Logger): ArtifactStore {
   if (config.FSDFM_ARTIFACTS === 'local') return new LocalArtifactStore(config.artifactDir)
   const token = config.FSDFM_API_TOKEN || (config.FSDFM_API_TOKEN_FILE ? readFileSync(config.FSDFM_API_TOKEN_FILE, 'utf8').trim() : '')
   return new RemoteArtifactStore({ apiUrl: config.FSDFM_API_URL, token, artifactDir: config.artifactDir, cacheDir: config.artifactCache, log })

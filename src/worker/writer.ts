@@ -16,6 +16,7 @@ import { JobsRepo } from '../store/jobs.ts'
 import type { Store } from '../store/index.ts'
 import type { Job, JobError, JobState, JsonObject, MetricPoint } from '../store/types.ts'
 import type { TraceEventData } from '../schemas/trace.ts'
+import type { Logger } from '../util/log.ts'
 
 const MAX_PENDING_POINTS = 20_000
 const MAX_PENDING_LINES = 2_000
@@ -35,7 +36,8 @@ export interface WriterOptions {
   metricsFile?: string
   /** Rewrites text users will read (log lines, error messages) so it names no server path. */
   redact?: (text: string) => string
-  log: (msg: string) => void
+  /** The job's logger (its lines carry jobId and attempt). */
+  log: Logger
 }
 
 export class JobWriter {
@@ -186,7 +188,7 @@ export class JobWriter {
     while (!this.fencedOut) {
       try {
         await fn()
-        if (this.outage) this.opts.log(`job ${this.opts.jobId}: the store answers again; ${what} done`)
+        if (this.outage) this.opts.log.info(`the store answers again; ${what} done`)
         this.outage = false
         return
       } catch (err) {
@@ -196,18 +198,18 @@ export class JobWriter {
           this.lines = []
           this.frames = []
           this.progress = null
-          this.opts.log(`job ${this.opts.jobId}: attempt superseded (fence ${this.opts.fence}); its writes are refused`)
+          this.opts.log.warn({ fence: this.opts.fence }, `attempt superseded (fence ${this.opts.fence}); its writes are refused`)
           return
         }
         if (!isStoreUnavailable(err)) {
           // A bug or bad data, not an outage: retrying will not help forever.
           if (++failures >= 5) {
-            this.opts.log(`job ${this.opts.jobId}: giving up on ${what}: ${(err as Error).message}`)
+            this.opts.log.error({ err }, `giving up on ${what}: ${(err as Error).message}`)
             throw err
           }
         } else if (!this.outage) {
           this.outage = true
-          this.opts.log(`job ${this.opts.jobId}: the store is unavailable (${(err as Error).message}); holding writes and retrying`)
+          this.opts.log.warn(`the store is unavailable (${(err as Error).message}); holding writes and retrying`)
         }
         await new Promise((r) => setTimeout(r, delay))
         delay = Math.min(delay * 2, 5000)

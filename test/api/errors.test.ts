@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { buildApp } from '../../src/api/app.ts'
 import { API_ERROR_CODES, API_ERRORS, type ApiErrorCode } from '../../src/errors.ts'
+import { createRedis, Queues } from '../../src/queue/index.ts'
 import { openDb, storeOf } from '../../src/store/index.ts'
 import { isolate, startTestService, tinySample } from '../helpers.ts'
 
@@ -106,6 +107,20 @@ const cases: Record<ApiErrorCode, () => Promise<Answer>> = {
     const res = await app.inject({ method: 'GET', url: `/v1/jobs/${randomUUID()}` })
     return { status: res.statusCode, body: res.json(), headers: new Headers(res.headers as Record<string, string>) }
   },
+  queue_unavailable: async () => {
+    // Redis that is not there: nothing listens on port 1; the queue calls give up after 300 ms.
+    const redis = createRedis('redis://127.0.0.1:1')
+    redis.on('error', () => {})
+    const queues = new Queues(redis, svc.config.FSDFM_QUEUE_PREFIX, { timeoutMs: 300 })
+    const app = await buildApp({ config: svc.config, store, queues })
+    t.teardown(async () => {
+      await app.close()
+      await queues.close()
+      redis.disconnect()
+    })
+    const res = await app.inject({ method: 'GET', url: '/v1/queues' })
+    return { status: res.statusCode, body: res.json(), headers: new Headers(res.headers as Record<string, string>) }
+  },
 }
 
 for (const code of API_ERROR_CODES) {
@@ -116,7 +131,7 @@ for (const code of API_ERROR_CODES) {
     t.equal(res.body.error.code, code)
     t.type(res.body.error.message, 'string')
     t.equal(res.body.error.hint, API_ERRORS[code].hint, 'the hint says what to do')
-    if (code === 'store_unavailable' || code === 'rate_limited') t.ok(res.headers.get('retry-after'), 'Retry-After')
+    if (code === 'store_unavailable' || code === 'queue_unavailable' || code === 'rate_limited') t.ok(res.headers.get('retry-after'), 'Retry-After')
     if (code === 'unauthorized') t.equal(res.headers.get('www-authenticate'), 'Bearer')
     if (code === 'internal') t.match(res.body.error.message, /request \S+/, 'names the request id')
   })

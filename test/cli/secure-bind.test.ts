@@ -23,7 +23,7 @@ t.test('0.0.0.0 with FSDFM_AUTH=on: the first start prints an admin token; reque
   const up = spawnFsdfm(t, 'up', { ...iso.env, FSDFM_HOST: '0.0.0.0', FSDFM_AUTH: 'on', FSDFM_GPUS: '' })
   await up.waitFor(/api: http:\/\/\S+/, 120_000)
   const base = /api: (http:\/\/\S+)/.exec(up.output)![1].replace('0.0.0.0', '127.0.0.1')
-  const token = /admin token \(shown only now; keep it\): (\S+)/.exec(up.output)?.[1]
+  const token = /admin token \(shown only now; keep it\): ([^\s"]+)/.exec(up.output)?.[1]
   t.ok(token, 'the token is printed')
   const anonymous = await fetch(`${base}/v1/jobs`)
   t.equal(anonymous.status, 401)

@@ -9,12 +9,12 @@ import t from 'tap'
 import { startServices } from '../../src/cli/services.ts'
 import { loadConfig } from '../../src/config.ts'
 import { LOCK_FILE } from '../../src/store/dir-lock.ts'
-import { Api, tinySample } from '../helpers.ts'
+import { Api, testLogger, tinySample } from '../helpers.ts'
 import { spawnFsdfm } from './procs.ts'
 
 async function embedded(dataDir: string, role: 'api' | 'up') {
   const config = loadConfig({ FSDFM_DATA_DIR: dataDir, FSDFM_PORT: 0, FSDFM_POLL_MS: 100, PYTHON_BIN: process.env.PYTHON_BIN ?? '' }, {})
-  const services = await startServices(config, role, { log: () => {} })
+  const services = await startServices(config, role, { log: testLogger() })
   return { services, api: new Api(services.baseUrl!) }
 }
 

@@ -26,11 +26,17 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** A child process whose output is kept, with a way to wait for a line. */
 export class Proc {
+  /** stdout and stderr, interleaved as they came. */
   output = ''
+  /** stdout alone (the log lines of a service). */
+  stdout = ''
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 
   constructor(readonly child: ChildProcess) {
-    child.stdout?.on('data', (d) => (this.output += d))
+    child.stdout?.on('data', (d) => {
+      this.output += d
+      this.stdout += d
+    })
     child.stderr?.on('data', (d) => (this.output += d))
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
   }

@@ -5,10 +5,12 @@
 // 0) and its series are left out rather than served stale.
 import { Gauge, type Registry } from 'prom-client'
 import { withTimeout } from '../../errors.ts'
-import { WORKER_LIVE_MS, WORKER_REMEMBERED_MS } from '../../jobs/validate.ts'
+import { WORKER_REMEMBERED_MS } from '../../jobs/validate.ts'
 import type { QueueName, Queues, QueueStats } from '../../queue/index.ts'
 import type { Store } from '../../store/index.ts'
+import type { WorkerDevice } from '../../schemas/views.ts'
 import type { RunningJob } from '../../store/stats.ts'
+import type { WorkerRecord } from '../../store/workers.ts'
 import { knownQueues } from '../queues/known.ts'
 import { METRICS, RUN_SECONDS_BUCKETS, type MetricDef } from './metrics.ts'
 import { StoreHistogram } from './store-histogram.ts'
@@ -26,7 +28,14 @@ interface Reading {
 
 export class ScrapeCollector {
   private readonly gauges: Record<
-    'jobs' | 'jobFailures' | 'workerHeartbeatAge' | 'workerLive' | 'jobTokensPerSecond' | 'jobLoss' | 'queueWaiting' | 'queueRunning' | 'queueDelayed' | 'queueOldestWait' | 'queuePaused' | 'sourceUp',
+    | 'jobs'
+    | 'jobFailures'
+    | 'workerHeartbeatAge'
+    | 'workerLive'
+    | 'workerGpuMemoryUsed'
+    | 'workerGpuMemoryTotal'
+    | 'workerGpuUtilization'
+    | 'jobTokensPerSecond' | 'jobLoss' | 'queueWaiting' | 'queueRunning' | 'queueDelayed' | 'queueOldestWait' | 'queuePaused' | 'sourceUp',
     Gauge
   >
   readonly runSeconds = new StoreHistogram(METRICS.jobRunSeconds, RUN_SECONDS_BUCKETS)
@@ -46,6 +55,9 @@ export class ScrapeCollector {
       jobFailures: gauge(METRICS.jobFailures),
       workerHeartbeatAge: gauge(METRICS.workerHeartbeatAge),
       workerLive: gauge(METRICS.workerLive),
+      workerGpuMemoryUsed: gauge(METRICS.workerGpuMemoryUsed),
+      workerGpuMemoryTotal: gauge(METRICS.workerGpuMemoryTotal),
+      workerGpuUtilization: gauge(METRICS.workerGpuUtilization),
       jobTokensPerSecond: gauge(METRICS.jobTokensPerSecond),
       jobLoss: gauge(METRICS.jobLoss),
       queueWaiting: gauge(METRICS.queueWaiting),
@@ -72,7 +84,7 @@ export class ScrapeCollector {
       this.store.stats.jobCounts(),
       this.store.stats.failureCounts(),
       this.store.stats.runTimes(RUN_SECONDS_BUCKETS),
-      this.store.workers.list(WORKER_LIVE_MS, WORKER_REMEMBERED_MS),
+      this.store.workers.list(WORKER_REMEMBERED_MS),
       this.store.stats.running(),
       knownQueues(this.store),
     ])
@@ -103,6 +115,8 @@ export class ScrapeCollector {
         const labels = { worker: w.name, host: w.host }
         g.workerHeartbeatAge.set(labels, Math.max(0, (now - Date.parse(w.heartbeatAt)) / 1000))
         g.workerLive.set(labels, w.live ? 1 : 0)
+        // A silent worker's last sample is not what its GPUs do now: only live workers' are served.
+        if (w.live) this.publishGpus(w)
       }
       for (const job of store.running) this.publishProgress(job)
     }
@@ -113,6 +127,18 @@ export class ScrapeCollector {
       g.queueDelayed.set(labels, q.delayed)
       g.queueOldestWait.set(labels, q.oldestWaitSeconds ?? 0)
       g.queuePaused.set(labels, q.paused ? 1 : 0)
+    }
+  }
+
+  /** Memory and utilisation of each GPU, as the worker's latest heartbeat sampled them (null: not known, left out). */
+  private publishGpus(w: WorkerRecord): void {
+    const devices = Array.isArray(w.status?.devices) ? (w.status.devices as Partial<WorkerDevice>[]) : []
+    for (const d of devices) {
+      if (d.kind !== 'cuda') continue
+      const labels = { worker: w.name, host: w.host, gpu: String(d.index ?? '') }
+      if (finite(d.memoryUsedBytes)) this.gauges.workerGpuMemoryUsed.set(labels, d.memoryUsedBytes)
+      if (finite(d.memoryTotalBytes)) this.gauges.workerGpuMemoryTotal.set(labels, d.memoryTotalBytes)
+      if (finite(d.utilizationPercent)) this.gauges.workerGpuUtilization.set(labels, d.utilizationPercent)
     }
   }
 

@@ -26,6 +26,9 @@ export const METRICS = {
   ),
   workerHeartbeatAge: def('fsdfm_worker_heartbeat_age_seconds', ['worker', 'host'], 'Seconds since the worker’s last heartbeat in the store (workers heard from this week)'),
   workerLive: def('fsdfm_worker_live', ['worker', 'host'], '1 when the worker heartbeat within the liveness window and has not stopped, else 0'),
+  workerGpuMemoryUsed: def('fsdfm_worker_gpu_memory_used_bytes', ['worker', 'host', 'gpu'], 'GPU memory in use (by any process) on each GPU of a live worker, as its latest heartbeat sampled it'),
+  workerGpuMemoryTotal: def('fsdfm_worker_gpu_memory_total_bytes', ['worker', 'host', 'gpu'], 'Memory of each GPU of a live worker'),
+  workerGpuUtilization: def('fsdfm_worker_gpu_utilization_percent', ['worker', 'host', 'gpu'], 'Utilisation (nvidia-smi utilization.gpu) of each GPU of a live worker, as its latest heartbeat sampled it'),
   jobTokensPerSecond: def('fsdfm_job_tokens_per_second', ['job_id', 'kind', 'project'], 'Training throughput of a running job, from its latest progress'),
   jobLoss: def('fsdfm_job_loss', ['job_id', 'kind', 'project'], 'Latest training loss of a running job, from its latest progress'),
   // From Redis (BullMQ), at scrape time.

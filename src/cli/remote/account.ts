@@ -98,7 +98,13 @@ async function workers(options: RemoteFlags): Promise<number> {
   else {
     const gib = (b: number | null) => (b === null ? '-' : `${(b / 2 ** 30).toFixed(1)} GiB`)
     const seen = (iso: string) => `${duration((Date.now() - Date.parse(iso)) / 1000)} ago`
-    console.log(items.length ? table(['NAME', 'LIVE', 'QUEUES', 'GPUS', 'MEMORY', 'HOST', 'LAST SEEN'], items.map((w) => [w.name, w.live ? 'yes' : 'no', w.queues.join(','), w.gpus, gib(w.memoryBytes), w.host, seen(w.heartbeatAt)])) : 'no workers have registered')
+    // Each GPU as used/total memory and utilisation, as the worker's latest heartbeat sampled it.
+    const gpu = (d: (typeof items)[number]['devices'][number]) =>
+      `${d.index}: ${d.memoryUsedBytes === null ? '?' : (d.memoryUsedBytes / 2 ** 30).toFixed(1)}/${gib(d.memoryTotalBytes)}${d.utilizationPercent === null ? '' : ` ${d.utilizationPercent}%`}`
+    const devices = (w: (typeof items)[number]) => (w.gpus > 0 ? w.devices.filter((d) => d.kind === 'cuda').map(gpu).join(', ') || `${w.gpus} GPU(s)` : `cpu, ${gib(w.memoryBytes)}`)
+    const jobs = (w: (typeof items)[number]) => w.jobs.map((j) => `${j.id.slice(0, 8)} ${j.kind}#${j.attempt}`).join(', ') || '-'
+    const rows = items.map((w) => [w.name, w.status, w.queues.join(','), jobs(w), devices(w), `torch ${w.versions.torch ?? '?'}${w.versions.cuda ? ` cuda ${w.versions.cuda}` : ''}`, w.host, seen(w.heartbeatAt)])
+    console.log(items.length ? table(['NAME', 'STATUS', 'QUEUES', 'JOBS', 'DEVICES', 'VERSIONS', 'HOST', 'LAST SEEN'], rows) : 'no workers have registered')
   }
   return EXIT.ok
 }

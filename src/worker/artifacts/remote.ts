@@ -15,6 +15,7 @@ import { jobDir, ownCheckpoint } from '../../jobs/paths.ts'
 import { uploadsDir } from '../../jobs/uploads.ts'
 import { hashFile, type ArtifactInput } from '../../store/artifacts.ts'
 import { datasetDir, type ArtifactStore } from './store.ts'
+import type { Logger } from '../../util/log.ts'
 
 export interface RemoteOptions {
   /** The api, e.g. http://api.lab:8080. */
@@ -25,7 +26,7 @@ export interface RemoteOptions {
   artifactDir: string
   /** Fetched inputs by sha256. */
   cacheDir: string
-  log: (msg: string) => void
+  log: Logger
   /** Tries of one request before a transfer fails (network errors, 5xx, a busy transfer). */
   tries?: number
 }
@@ -121,10 +122,10 @@ export class RemoteArtifactStore implements ArtifactStore {
   /** `file` at `target`: from the cache when it holds that sha256, else downloaded into it first. */
   private async fetchFile(file: { size: number; sha256: string; url: string }, target: string, what: string): Promise<void> {
     const cached = join(this.opts.cacheDir, file.sha256)
-    if (existsSync(cached)) this.opts.log(`artifacts: ${what} from the cache`)
+    if (existsSync(cached)) this.opts.log.info(`artifacts: ${what} from the cache`)
     else {
       await this.download(file, cached)
-      this.opts.log(`artifacts: fetched ${what} (${file.size} bytes)`)
+      this.opts.log.info(`artifacts: fetched ${what} (${file.size} bytes)`)
     }
     const [have, want] = await Promise.all([stat(target).catch(() => null), stat(cached)])
     if (have && have.ino === want.ino && have.dev === want.dev) return // linked already
@@ -174,7 +175,7 @@ export class RemoteArtifactStore implements ArtifactStore {
       transfer = (await res.json()) as Transfer
       if (!transfer.complete) throw new Retryable(`the api holds ${transfer.offset} of ${size} bytes`)
     })
-    this.opts.log(`artifacts: uploaded ${a.name} of job ${job.id} (${size} bytes${resumed ? `, resumed ${resumed} time(s)` : ''})`)
+    this.opts.log.info(`artifacts: uploaded ${a.name} of job ${job.id} (${size} bytes${resumed ? `, resumed ${resumed} time(s)` : ''})`)
     // This machine has the file: a later job here needing it reads it from the cache.
     const cached = join(this.opts.cacheDir, sha256)
     if (!existsSync(cached)) await mkdir(this.opts.cacheDir, { recursive: true }).then(() => link(a.path, cached)).catch(() => {})
@@ -226,7 +227,7 @@ export class RemoteArtifactStore implements ArtifactStore {
       } catch (err) {
         if (!(err instanceof Retryable)) throw err
         if (attempt + 1 >= this.tries) throw new TransferError(`${what}: gave up after ${this.tries} tries: ${err.message}`)
-        this.opts.log(`artifacts: ${what}: ${err.message}; trying again`)
+        this.opts.log.warn(`artifacts: ${what}: ${err.message}; trying again`)
         await sleep(Math.min(200 * 2 ** attempt, 5000))
       }
     }

@@ -26,6 +26,7 @@ import type { JobWriter, Outcome } from '../writer.ts'
 import { activeJobsNamed, ENDED, jobState, sbatch, scancel, type SlurmJobState } from './commands.ts'
 import { ReportFollower } from './report.ts'
 import { batchScript, FENCE_FILE, rankOutput, sbatchArgs } from './script.ts'
+import type { Logger } from '../../util/log.ts'
 
 type ComputeJob = Exclude<Job, JobOf<'dataset'>>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -73,7 +74,7 @@ export class SlurmWorker extends FsdfmWorker {
     return job.kind !== 'dataset' && job.gpus > 0 ? 'cuda' : 'cpu'
   }
 
-  protected override async runCompute(job: ComputeJob, lease: Lease, writer: JobWriter): Promise<Outcome> {
+  protected override async runCompute(job: ComputeJob, lease: Lease, writer: JobWriter, log: Logger): Promise<Outcome> {
     const { config, store } = this.deps
     const limits = slurmLimits(config)
     const problems: { path: string; message: string }[] = []
@@ -100,7 +101,7 @@ export class SlurmWorker extends FsdfmWorker {
       const slurmId = await this.submit(job, workDir, name, placement, prepared.config, prepared.inputs)
       writer.logs([`slurm job ${slurmId} submitted: ${describe(placement)}${prepared.inputs.resumeFrom ? ', resuming from the checkpoint' : ''}`])
       writer.flushSoon()
-      const followed = await this.follow(job, slurmId, workDir, lease, writer, () => cancelSent, () => (cancelSent = true))
+      const followed = await this.follow(job, slurmId, workDir, lease, writer, () => cancelSent, () => (cancelSent = true), log)
       if (followed.kind === 'stopped') return stopOutcome(followed.reason)
       const { state, reason } = followed.end
       const records = followed.records
@@ -137,7 +138,7 @@ export class SlurmWorker extends FsdfmWorker {
   private async cancelLeftovers(name: string): Promise<void> {
     let left = await activeJobsNamed(name)
     if (left.length === 0) return
-    this.log(`${name}: cancelling Slurm job(s) ${left.join(', ')} of an earlier attempt`)
+    this.log.info(`${name}: cancelling Slurm job(s) ${left.join(', ')} of an earlier attempt`)
     for (const id of left) await scancel(id).catch(() => {})
     for (let i = 0; i < 600 && left.length > 0; i++) {
       await sleep(500)
@@ -174,6 +175,7 @@ export class SlurmWorker extends FsdfmWorker {
     writer: JobWriter,
     cancelSent: () => boolean,
     markCancel: () => void,
+    log: Logger,
   ): Promise<{ kind: 'ended'; end: SlurmJobState; records: { result: Record<string, unknown> | null; error: ReturnType<ReportFollower['read']>['error'] } } | { kind: 'stopped'; reason: StopReason }> {
     const report = new ReportFollower(rankOutput(workDir, slurmId))
     const logFile = join(workDir, 'log.txt')
@@ -211,12 +213,12 @@ export class SlurmWorker extends FsdfmWorker {
       }
       if (!stopping && lease.stopReason) {
         stopping = lease.stopReason
-        this.log(`job ${job.id}: stopping (${stopping}); scancel ${slurmId}`)
-        await scancel(slurmId).catch((err: Error) => this.log(`scancel ${slurmId}: ${err.message}`))
+        log.info(`stopping (${stopping}); scancel ${slurmId}`)
+        await scancel(slurmId).catch((err: Error) => log.warn(`scancel ${slurmId}: ${err.message}`))
       } else if (!stopping && !cancelSent() && (await this.cancelRequested(job.id))) {
         markCancel()
         writer.logs([`cancel requested: scancel ${slurmId}`])
-        await scancel(slurmId).catch((err: Error) => this.log(`scancel ${slurmId}: ${err.message}`))
+        await scancel(slurmId).catch((err: Error) => log.warn(`scancel ${slurmId}: ${err.message}`))
       }
       await sleep(this.deps.config.FSDFM_POLL_MS)
     }
