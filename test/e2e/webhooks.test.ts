@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { signWebhook, verifyWebhook } from '../../src/client/webhooks.ts'
+import { FsdfmClient, signWebhook, verifyWebhook } from '../../src/client/index.ts'
 import { openStore } from '../../src/store/index.ts'
 import { eventually, isolate, startTestService, TEST_DATABASE_URL } from '../helpers.ts'
 import type { WebhookDeliveryView } from '../../src/schemas/webhooks.ts'
@@ -24,6 +24,7 @@ const tokenFor = async (name: string, role: string) => {
   return svc.api.as(res.body.token as string)
 }
 const admin = await tokenFor('hooks-admin', 'admin')
+const client = new FsdfmClient({ url: svc.baseUrl!, token: admin.opts.token })
 const member = await tokenFor('hooks-member', 'member')
 
 // The receiver: every request as it came (raw bytes and headers), whether it verified at arrival
@@ -84,10 +85,9 @@ t.test('a job’s success is delivered signed, retried with the same id until th
   const job = await member.submit({ kind: 'dataset', project: PROJECT, spec: { source: 'upload', text: 'the first document\n\nthe second document\n', compactVocab: 16 } })
   t.equal((await member.waitFor(job.id, ['succeeded', 'failed'], 60_000)).state, 'succeeded')
 
-  const log = await eventually(
-    async () => (await admin.get(`/v1/projects/${PROJECT}/webhooks/${hook.id}/deliveries`)).body.items,
-    (items: WebhookDeliveryView[]) => items.length > 0 && items[0].state !== 'pending',
-  )
+  // Waited for through the TypeScript client; then read again through the checked api helper.
+  await eventually(() => client.webhookDeliveries(PROJECT, hook.id), (items) => items.length > 0 && items[0].state !== 'pending')
+  const log: WebhookDeliveryView[] = (await admin.get(`/v1/projects/${PROJECT}/webhooks/${hook.id}/deliveries`)).body.items
   t.equal(log.length, 1, 'one delivery: the hook subscribed to job.succeeded only')
   const [delivery] = log
   t.match(delivery, { event: 'job.succeeded', jobId: job.id, state: 'delivered', attempts: 3, nextAttemptAt: null, deliveredAt: String })
