@@ -55,6 +55,8 @@ export class WebhookDeliverer {
   private readonly loop: PassLoop
   private readonly log: (msg: string) => void
   private outage = false
+  /** Aborts the requests in flight when the process stops (their claims run out; another process sends them). */
+  private readonly stopping = new AbortController()
 
   constructor(
     private readonly store: Store,
@@ -69,6 +71,7 @@ export class WebhookDeliverer {
   }
 
   stop(): Promise<void> {
+    this.stopping.abort()
     return this.loop.stop()
   }
 
@@ -91,7 +94,13 @@ export class WebhookDeliverer {
   async deliverDue(): Promise<number> {
     // The claim holds a delivery a little longer than an attempt can take.
     const claimed = await this.store.webhooks.claimDue(BATCH, this.opts.timeoutMs + 5000)
-    await Promise.all(claimed.map(async (d) => this.store.webhooks.record(d.id, d.attempt, await this.attempt(d))))
+    await Promise.all(
+      claimed.map(async (d) => {
+        const outcome = await this.attempt(d)
+        // Cut short by a stop, not by the receiver: no verdict; the claim runs out and a live process sends it again.
+        if (!this.stopping.signal.aborted) await this.store.webhooks.record(d.id, d.attempt, outcome)
+      }),
+    )
     return claimed.length
   }
 
@@ -113,7 +122,7 @@ export class WebhookDeliverer {
         body,
         // A redirect is an answer, not a place to send the body again.
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs), this.stopping.signal]),
       })
       status = res.status
       await res.body?.cancel().catch(() => {})

@@ -173,7 +173,7 @@ t.test('workers; jobs rm', async (t) => {
   t.notOk((await fsdfm(['jobs', '--json'])).stdout.includes(sampleId), 'a deleted job leaves the list')
 })
 
-t.test('webhooks add, list, deliveries, rm', async (t) => {
+t.test('webhooks add, list, rm', async (t) => {
   // Nothing listens on port 9, and no job event follows here: the webhook only has to be stored.
   const add = await fsdfm(['webhooks', 'add', 'http://127.0.0.1:9/hook', '--project', 'default', '--event', 'job.succeeded,job.failed', '--json'])
   t.equal(add.code, 0, add.stderr)
@@ -183,9 +183,6 @@ t.test('webhooks add, list, deliveries, rm', async (t) => {
   t.equal(list.code, 0, list.stderr)
   t.match(list.stdout, made.webhook.id)
   t.notMatch(list.stdout, made.secret, 'the secret is never listed')
-  const log = await fsdfm(['webhooks', 'deliveries', made.webhook.id, '--project', 'default', '--json'])
-  t.equal(log.code, 0, log.stderr)
-  t.strictSame(JSON.parse(log.stdout), [])
   const rm = await fsdfm(['webhooks', 'rm', made.webhook.id, '--project', 'default'])
   t.equal(rm.code, 0, rm.stderr)
   t.equal(rm.stdout, `removed webhook ${made.webhook.id} (http://127.0.0.1:9/hook)\n`)
