@@ -2,7 +2,7 @@
 // timestamp and answers 500 twice before it takes a delivery; a real job run by the service's
 // worker; the delivery log read over the api; the Python client's verify_webhook on the same
 // bytes; and the store's claim, which must hand a delivery whose sender died to another.
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -124,10 +124,10 @@ t.test('a job’s success is delivered signed, retried with the same id until th
   t.match(verifyWebhook(secret, header, mine[0].body, signedAt + 301_000), { ok: false, reason: /timestamp/ }, 'a replay after 5 minutes fails')
   t.match(verifyWebhook(secret, signWebhook(secret, mine[0].body, signedAt / 1000 - 301), mine[0].body, signedAt), { ok: false, reason: /timestamp/ }, 'an old timestamp re-signed for the same body fails')
 
-  // The Python client checks the same bytes the same way.
+  // The Python client checks the same bytes the same way, and reads the log through its methods.
   const python = `
 import json, sys
-from fsdfm_client import verify_webhook, WebhookSignatureError
+from fsdfm_client import Client, verify_webhook, WebhookSignatureError
 a = json.load(sys.stdin)
 out = []
 for body, now in ((a["body"], a["now"]), (a["body"].replace('"succeeded"', '"failed"'), a["now"]), (a["body"], a["now"] + 301)):
@@ -135,16 +135,23 @@ for body, now in ((a["body"], a["now"]), (a["body"].replace('"succeeded"', '"fai
         out.append(verify_webhook(a["secret"], a["header"], body.encode("utf-8"), now=now))
     except WebhookSignatureError as err:
         out.append(str(err))
+client = Client(a["url"], token=a["token"])
+out.append([w["id"] for w in client.webhooks(a["project"])])
+out.append([(d["id"], d["attempts"]) for d in client.webhook_deliveries(a["project"], a["hook"], state="delivered")])
 print(json.dumps(out))
 `
-  const out = execFileSync(process.env.PYTHON_BIN || '/usr/bin/python3', ['-c', python], {
-    input: JSON.stringify({ secret, header, body: mine[0].body, now: signedAt / 1000 }),
-    env: { ...process.env, PYTHONPATH: 'python/client' },
-  })
-  const [genuine, tampered, replayed] = JSON.parse(out.toString())
+  const child = spawn(process.env.PYTHON_BIN || '/usr/bin/python3', ['-c', python], { env: { ...process.env, PYTHONPATH: 'python/client' } })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d))
+  child.stderr.on('data', (d: Buffer) => (out += d))
+  child.stdin.end(JSON.stringify({ secret, header, body: mine[0].body, now: signedAt / 1000, url: svc.baseUrl, token: admin.opts.token, project: PROJECT, hook: hook.id }))
+  t.equal(await new Promise((resolve) => child.once('close', resolve)), 0, out)
+  const [genuine, tampered, replayed, hooks, delivered] = JSON.parse(out)
   t.equal(genuine, signedAt / 1000, 'python: genuine')
   t.match(tampered, /does not match/, 'python: tampered')
   t.match(replayed, /timestamp/, 'python: replayed')
+  t.strictSame(hooks, [hook.id], 'python: webhooks()')
+  t.strictSame(delivered, [[delivery.id, 3]], 'python: webhook_deliveries()')
 
   // Redelivery: the same id and body again, logged as a fourth attempt.
   const again = await admin.post(`/v1/projects/${PROJECT}/webhooks/${hook.id}/deliveries/${delivery.id}/redeliver`)
