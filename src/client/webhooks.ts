@@ -25,11 +25,13 @@ export type WebhookVerification = { ok: true; timestamp: number } | { ok: false;
  * (verify before parsing: re-serialised JSON does not match), `now` the time in milliseconds.
  * Refuses a timestamp more than `toleranceSeconds` (5 minutes) away from now.
  */
-export function verifyWebhook(secret: string, header: string | null | undefined, body: string | Uint8Array, now: number = Date.now(), toleranceSeconds = WEBHOOK_TOLERANCE_SECONDS): WebhookVerification {
-  if (!header) return { ok: false, reason: 'no Fsdfm-Signature header' }
+export function verifyWebhook(secret: string, header: string | string[] | null | undefined, body: string | Uint8Array, now: number = Date.now(), toleranceSeconds = WEBHOOK_TOLERANCE_SECONDS): WebhookVerification {
+  // Node hands a header that came more than once as a list (req.headers) or joined by commas.
+  const value = Array.isArray(header) ? header.join(',') : header
+  if (!value) return { ok: false, reason: 'no Fsdfm-Signature header' }
   let t: number | null = null
   const signatures: Buffer[] = []
-  for (const part of header.split(',')) {
+  for (const part of value.split(',')) {
     const eq = part.indexOf('=')
     const [key, value] = [part.slice(0, eq).trim(), part.slice(eq + 1).trim()]
     if (key === 't' && /^\d{1,12}$/.test(value)) t = Number(value)

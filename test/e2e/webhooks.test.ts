@@ -45,7 +45,7 @@ const receiver = createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c))
   req.on('end', () => {
     const body = Buffer.concat(chunks).toString('utf8')
-    const verified = verifyWebhook(secret, req.headers['fsdfm-signature'] as string | undefined, body).ok
+    const verified = verifyWebhook(secret, req.headers['fsdfm-signature'], body).ok
     const id = String(req.headers['fsdfm-delivery'])
     const n = (tries.get(id) ?? 0) + 1
     tries.set(id, n)
