@@ -66,6 +66,9 @@ export const ConfigSchema = Type.Object({
   FSDFM_CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated origins (e.g. https://dash.lab.org) allowed to call the api from a browser; empty: CORS off' }),
   FSDFM_RATE_LIMIT: Type.Integer({ minimum: 0, default: 1200, description: 'Requests per minute per token (per address without one), per api process; 0: no limit' }),
   FSDFM_ARTIFACT_RETENTION_DAYS: Type.Number({ minimum: 0, default: 0, description: 'Delete the artifacts of jobs finished this many days ago (the job rows stay); 0: keep them' }),
+  FSDFM_WEBHOOK_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 10_000, description: 'Webhooks: wait before the first retry of a failed delivery; each later retry waits twice as long (at most an hour)' }),
+  FSDFM_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 10, description: 'Webhooks: attempts of one delivery before it is marked failed (POST …/deliveries/{id}/redeliver sends it again)' }),
+  FSDFM_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'Webhooks: how long one delivery attempt waits for the receiver to answer' }),
   FSDFM_COMMIT: Type.String({ default: '', description: 'The git commit of this code where it is not a git checkout (an image built with --build-arg FSDFM_COMMIT=$(git rev-parse HEAD)); recorded in each job’s provenance. Empty: asked of git' }),
   FSDFM_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level' }),
   FSDFM_LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {

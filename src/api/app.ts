@@ -25,6 +25,7 @@ import sweepsRoutes from './sweeps/index.ts'
 import uploadsRoutes from './uploads/index.ts'
 import teamRoutes from './team/index.ts'
 import transfersRoutes from './transfers/index.ts'
+import webhooksRoutes from './webhooks/index.ts'
 import { registerAuth } from './auth.ts'
 import { registerAccess, type AccessRule } from './access.ts'
 import workersRoutes from './workers/index.ts'
@@ -33,6 +34,7 @@ import { registerPrometheus } from './prometheus/index.ts'
 import { accessErrors, buildLocalReference, finishDocument } from './openapi.ts'
 import { checkJsonValue, stringProblem } from './input.ts'
 import { API_VERSION } from './version.ts'
+import { serverPathRedactor } from '../util/redact.ts'
 
 export interface AppDeps {
   config: Config
@@ -111,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'queues', description: 'The BullMQ queues: depth, oldest wait, pause and resume' },
         { name: 'team', description: 'Identities, tokens and projects' },
         { name: 'transfers', description: 'Resumable uploads of job outputs from workers without the artifact directory' },
+        { name: 'webhooks', description: 'Signed notifications of job events, per project, with delivery logs' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /v1/tokens (or the one printed at first start); FSDFM_AUTH=off needs none' } } },
       security: [{ bearer: [] }],
@@ -180,12 +183,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // No answer names a server path: results and reports refer to outputs by job and artifact
   // name; this net catches what an error message or traceback might still carry.
-  const serverPaths = [...new Set([deps.config.artifactDir, deps.config.inputRoot, deps.config.dataDir])].sort((a, b) => b.length - a.length)
+  const redact = serverPathRedactor(deps.config)
   app.addHook('onSend', async (_request, reply, payload) => {
     if (typeof payload !== 'string' || !/json|text/.test(String(reply.getHeader('content-type') ?? ''))) return payload
-    let out = payload
-    for (const dir of serverPaths) if (out.includes(dir)) out = out.split(dir).join(dir === deps.config.artifactDir ? '<artifacts>' : dir === deps.config.inputRoot ? '<inputs>' : '<data>')
-    return out
+    return redact(payload)
   })
 
   app.setErrorHandler((err: FastifyError & { details?: FieldProblem[] }, request, reply) => {
@@ -249,5 +250,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(queuesRoutes, { prefix: '/v1' })
   await app.register(teamRoutes, { prefix: '/v1' })
   await app.register(transfersRoutes, { prefix: '/v1' })
+  await app.register(webhooksRoutes, { prefix: '/v1' })
   return app
 }

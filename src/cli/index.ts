@@ -9,6 +9,7 @@ import { registerJobCommands } from './remote/jobs.ts'
 import { registerQueueCommands } from './remote/queues.ts'
 import { describeError, EXIT, EXIT_CODES_HELP, printJson } from './remote/output.ts'
 import { registerSweepCommands } from './remote/sweeps.ts'
+import { registerWebhookCommands } from './remote/webhooks.ts'
 import { serve, SERVER_FLAGS } from './serve.ts'
 import type { Role } from './services.ts'
 
@@ -66,6 +67,7 @@ function buildProgram(): Command {
   registerJobCommands(program, action)
   registerQueueCommands(program, action)
   registerSweepCommands(program, action)
+  registerWebhookCommands(program, action)
   return program
 }
 

@@ -10,6 +10,8 @@ import { resolvePythonBin, type Config } from '../config.ts'
 import { Dispatcher } from '../jobs/dispatcher.ts'
 import { sweepOutputs } from '../jobs/janitor.ts'
 import { sweepTransfers } from '../jobs/transfers.ts'
+import { WebhookDeliverer } from '../jobs/webhooks.ts'
+import { serverPathRedactor } from '../util/redact.ts'
 import { createRedis, Queues } from '../queue/index.ts'
 import { startLocalRedis, type LocalRedis } from '../queue/local-redis.ts'
 import { isStoreUnavailable } from '../store/db.ts'
@@ -160,6 +162,16 @@ export async function startServices(config: Config, role: Role, opts: ServiceOpt
       }, JANITOR_MS)
       janitor.start()
       cleanups.push(() => janitor.stop())
+      // Webhook deliveries go out from the api processes (each delivery from one at a time).
+      const deliverer = new WebhookDeliverer(store, {
+        backoffMs: config.FSDFM_WEBHOOK_BACKOFF_MS,
+        maxAttempts: config.FSDFM_WEBHOOK_MAX_ATTEMPTS,
+        timeoutMs: config.FSDFM_WEBHOOK_TIMEOUT_MS,
+        redact: serverPathRedactor(config),
+        log,
+      })
+      deliverer.start()
+      cleanups.push(() => deliverer.stop())
       await a.listen({ host: config.FSDFM_HOST, port: config.FSDFM_PORT })
       const address = a.server.address()
       const port = typeof address === 'object' && address ? address.port : config.FSDFM_PORT

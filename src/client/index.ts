@@ -31,6 +31,10 @@ export type Metrics = JsonOf<paths['/v1/jobs/{id}/metrics']['get']['responses'][
 export type Artifact = JsonOf<paths['/v1/jobs/{id}/artifacts']['get']['responses'][200]>['items'][number]
 /** A traced sample job's denoising trace (GET /v1/jobs/{id}/trace). */
 export type Trace = JsonOf<paths['/v1/jobs/{id}/trace']['get']['responses'][200]>
+export type Webhook = Schemas['Webhook']
+export type WebhookDelivery = Schemas['WebhookDelivery']
+export type WebhookCreate = NonNullable<paths['/v1/projects/{name}/webhooks']['post']['requestBody']>['content']['application/json']
+export { signWebhook, verifyWebhook, WEBHOOK_DELIVERY_HEADER, WEBHOOK_EVENT_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TOLERANCE_SECONDS, type WebhookVerification } from './webhooks.ts'
 
 export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
 
@@ -150,6 +154,28 @@ export class FsdfmClient {
 
   async cancel(id: string): Promise<Job> {
     return unwrap(await this.api.POST('/v1/jobs/{id}/cancel', { params: { path: { id } } }))
+  }
+
+  /** Adds a webhook to a project (its admin's): the secret that signs deliveries comes in this answer only. */
+  async createWebhook(project: string, body: WebhookCreate): Promise<{ secret: string; webhook: Webhook }> {
+    return unwrap(await this.api.POST('/v1/projects/{name}/webhooks', { params: { path: { name: project } }, body }))
+  }
+
+  async webhooks(project: string): Promise<Webhook[]> {
+    return unwrap(await this.api.GET('/v1/projects/{name}/webhooks', { params: { path: { name: project } } })).items
+  }
+
+  async deleteWebhook(project: string, id: string): Promise<Webhook> {
+    return unwrap(await this.api.DELETE('/v1/projects/{name}/webhooks/{id}', { params: { path: { name: project, id } } }))
+  }
+
+  /** A webhook's deliveries, newest first, each with every attempt (time, status, error). */
+  async webhookDeliveries(project: string, id: string, query: { state?: WebhookDelivery['state']; limit?: number } = {}): Promise<WebhookDelivery[]> {
+    return unwrap(await this.api.GET('/v1/projects/{name}/webhooks/{id}/deliveries', { params: { path: { name: project, id }, query } })).items
+  }
+
+  async redeliver(project: string, id: string, deliveryId: string): Promise<WebhookDelivery> {
+    return unwrap(await this.api.POST('/v1/projects/{name}/webhooks/{id}/deliveries/{deliveryId}/redeliver', { params: { path: { name: project, id, deliveryId } } }))
   }
 
   /**

@@ -3,6 +3,8 @@ import type { Db } from './db.ts'
 import { fenced } from './fence.ts'
 import { iso, isUuid, jsonParam } from './sql.ts'
 import { JOB_EVENT_TYPES, type JobEvent, type JobEventType } from './types.ts'
+import { webhookEventOf } from '../schemas/webhooks.ts'
+import { addDeliveries } from './webhooks.ts'
 
 interface EventRow {
   id: number
@@ -31,7 +33,12 @@ export async function appendEvent(db: Db, jobId: string, type: JobEventType, dat
       'insert into job_events (job_id, project, type, data) values ($1, (select project from jobs where id = $1), $2, $3::jsonb) returning *',
       [jobId, type, jsonParam(data)],
     )
-    return toEvent(rows[0])
+    const event = toEvent(rows[0])
+    // A state change owes each subscribed webhook a delivery: written here, in the event's
+    // transaction, so no committed event goes undelivered.
+    const hook = type === 'state' && data && typeof data === 'object' ? webhookEventOf(data as { to?: unknown; deleted?: unknown }) : null
+    if (hook) await addDeliveries(t, hook, { ...event, data: data as Record<string, unknown> })
+    return event
   })
 }
 

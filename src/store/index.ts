@@ -12,6 +12,7 @@ import { StatsRepo } from './stats.ts'
 import { SweepsRepo } from './sweeps.ts'
 import { UploadsRepo } from './uploads.ts'
 import { WorkersRepo } from './workers.ts'
+import { WebhooksRepo } from './webhooks.ts'
 
 export interface Store {
   db: Db
@@ -25,6 +26,7 @@ export interface Store {
   uploads: UploadsRepo
   tokens: TokensRepo
   projects: ProjectsRepo
+  webhooks: WebhooksRepo
   /** Read-only aggregates for monitoring. */
   stats: StatsRepo
   close(): Promise<void>
@@ -58,6 +60,7 @@ export function storeOf(db: Db): Store {
     uploads: new UploadsRepo(db),
     tokens: new TokensRepo(db),
     projects: new ProjectsRepo(db),
+    webhooks: new WebhooksRepo(db),
     stats: new StatsRepo(db),
     close: () => db.close(),
   }
@@ -74,6 +77,7 @@ export { WorkersRepo, type WorkerRecord, type WorkerRegistration } from './worke
 export { UploadsRepo, type Upload } from './uploads.ts'
 export { TokensRepo, hashToken, newToken, ROLES, type Grant, type Role, type TokenRecord } from './tokens.ts'
 export { ProjectsRepo, type Project } from './projects.ts'
+export { WebhooksRepo, addDeliveries, newWebhookSecret, type Webhook, type WebhookDelivery, type ClaimedDelivery, type AttemptOutcome, type WebhookInsert } from './webhooks.ts'
 export { assertFence, fenced } from './fence.ts'
 export { SweepsRepo, type SweepInsert, type TrialUpsert } from './sweeps.ts'
 export * from './types.ts'

@@ -10,7 +10,7 @@ import { iso, isoOrNull, isUuid, jsonParam, timeParam } from './sql.ts'
 import type { Provenance } from '../schemas/provenance.ts'
 import type { Job, JobError, JobInsert, JobListQuery, JobPatch, JobState, JsonObject, Page } from './types.ts'
 
-interface JobRow {
+export interface JobRow {
   id: string
   project: string
   created_by: string | null

@@ -196,6 +196,56 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 5,
+    name: 'webhooks and their deliveries',
+    statements: [
+      // A project's subscribers. The secret signs every delivery (HMAC), so it is kept as is,
+      // not hashed; it is shown to its creator once and never listed.
+      `create table webhooks (
+        id uuid primary key,
+        project text not null,
+        url text not null,
+        events text[] not null,
+        secret text not null,
+        active boolean not null default true,
+        description text,
+        created_by text,
+        created_at timestamptz(3) not null default now(),
+        updated_at timestamptz(3) not null default now()
+      )`,
+      `create index webhooks_project_idx on webhooks (project) where active`,
+      // One row per (webhook, event), written in the transaction that writes the event, so a
+      // crash between the two loses none. payload: the event and the job row as they were then.
+      `create table webhook_deliveries (
+        id uuid primary key,
+        webhook_id uuid not null references webhooks (id) on delete cascade,
+        event_id bigint not null,
+        event text not null,
+        job_id uuid,
+        payload jsonb not null,
+        state text not null default 'pending' check (state in ('pending', 'delivered', 'failed')),
+        attempts integer not null default 0,
+        -- attempts at the last redelivery: the retry limit counts from there
+        attempt_base integer not null default 0,
+        next_attempt_at timestamptz(3) not null default now(),
+        created_at timestamptz(3) not null default now(),
+        delivered_at timestamptz(3),
+        unique (webhook_id, event_id)
+      )`,
+      `create index webhook_deliveries_due_idx on webhook_deliveries (next_attempt_at) where state = 'pending'`,
+      `create index webhook_deliveries_log_idx on webhook_deliveries (webhook_id, created_at)`,
+      `create table webhook_attempts (
+        delivery_id uuid not null references webhook_deliveries (id) on delete cascade,
+        attempt integer not null,
+        started_at timestamptz(3) not null,
+        duration_ms integer not null,
+        status integer,
+        error text,
+        primary key (delivery_id, attempt)
+      )`,
+    ],
+  },
+  {
     version: 6,
     name: 'worker heartbeats: interval, current jobs and devices',
     statements: [

@@ -57,6 +57,12 @@ const uploadId = randomUUID()
 await store.uploads.create({ id: uploadId, size: 4, sha256: createHash('sha256').update('text').digest('hex'), project: A })
 // An open transfer, as a remote worker leaves one between two requests.
 const transfer = () => openTransfer(svc.config.artifactDir, { jobId: jobWithArtifact, fence: 1, name: 'x.bin', kind: 'test', path: 'x.bin', size: 4, sha256: createHash('sha256').update('text').digest('hex') })
+// An inactive webhook (the api-only service delivers nothing then) with one delivery in its log.
+const webhookInAlpha = async () => (await store.webhooks.create({ project: A, url: 'http://127.0.0.1:9/hook', events: ['job.queued'], active: false })).webhook.id
+const { webhook: hookWithDelivery } = await store.webhooks.create({ project: A, url: 'http://127.0.0.1:9/hook', events: ['job.queued'] })
+await job()
+await store.webhooks.update(A, hookWithDelivery.id, { active: false })
+const deliveryInAlpha = (await store.webhooks.deliveries(hookWithDelivery.id))[0].id
 const tokenInAlpha = async () => (await store.tokens.create({ name: 'revocable', subject: 'x', grants: [{ project: A, role: 'viewer' }] })).record.id
 {
   const { mkdtempSync, writeFileSync } = await import('node:fs')
@@ -116,6 +122,13 @@ const requests: Record<string, () => Promise<Call>> = {
   'GET /v1/projects': async () => ({ path: '/v1/projects' }),
   'PUT /v1/projects/:name': async () => ({ path: `/v1/projects/${A}`, body: {} }),
   'POST /v1/stream-tokens': async () => ({ path: '/v1/stream-tokens' }),
+  // Nothing listens on port 9: a delivery to it would only fail, and none is due in this test.
+  'POST /v1/projects/:name/webhooks': async () => ({ path: `/v1/projects/${A}/webhooks`, body: { url: 'http://127.0.0.1:9/hook', events: ['job.succeeded'] } }),
+  'GET /v1/projects/:name/webhooks': async () => ({ path: `/v1/projects/${A}/webhooks` }),
+  'PATCH /v1/projects/:name/webhooks/:id': async () => ({ path: `/v1/projects/${A}/webhooks/${await webhookInAlpha()}`, body: { active: false } }),
+  'DELETE /v1/projects/:name/webhooks/:id': async () => ({ path: `/v1/projects/${A}/webhooks/${await webhookInAlpha()}` }),
+  'GET /v1/projects/:name/webhooks/:id/deliveries': async () => ({ path: `/v1/projects/${A}/webhooks/${hookWithDelivery.id}/deliveries` }),
+  'POST /v1/projects/:name/webhooks/:id/deliveries/:deliveryId/redeliver': async () => ({ path: `/v1/projects/${A}/webhooks/${hookWithDelivery.id}/deliveries/${deliveryInAlpha}/redeliver` }),
 }
 
 const STREAM = /^\/v1\/(events|jobs\/:id\/(events|logs))$/
@@ -169,7 +182,9 @@ t.test('every /v1 route declares who may call it, and a request drives it', asyn
     t.ok(requests[`${r.method} ${r.url}`], `${r.method} ${r.url} has a request in this test`)
     // Reading is a viewer's; changing anything takes more (a stream token only lets its maker read).
     if (r.method !== 'GET' && r.url !== '/v1/stream-tokens') t.not(r.access?.need, 'viewer', `${r.method} ${r.url} changes something: more than a viewer`)
-    if (r.method === 'GET' && r.access?.in !== 'none' && r.access?.in !== 'token') t.equal(r.access?.need, 'viewer', `${r.method} ${r.url} reads: a viewer may`)
+    // A project's webhooks are its admins' to read too: their URLs may carry the receiver's credentials.
+    if (r.method === 'GET' && r.url.startsWith('/v1/projects/:name/webhooks')) t.equal(r.access?.need, 'admin', `${r.method} ${r.url} reads a project's webhooks: its admins may`)
+    else if (r.method === 'GET' && r.access?.in !== 'none' && r.access?.in !== 'token') t.equal(r.access?.need, 'viewer', `${r.method} ${r.url} reads: a viewer may`)
   }
 })
 

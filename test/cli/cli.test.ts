@@ -173,6 +173,21 @@ t.test('workers; jobs rm', async (t) => {
   t.notOk((await fsdfm(['jobs', '--json'])).stdout.includes(sampleId), 'a deleted job leaves the list')
 })
 
+t.test('webhooks add, list, rm', async (t) => {
+  // Nothing listens on port 9, and no job event follows here: the webhook only has to be stored.
+  const add = await fsdfm(['webhooks', 'add', 'http://127.0.0.1:9/hook', '--project', 'default', '--event', 'job.succeeded,job.failed', '--json'])
+  t.equal(add.code, 0, add.stderr)
+  const made = JSON.parse(add.stdout)
+  t.match(made, { secret: /^whsec_/, webhook: { url: 'http://127.0.0.1:9/hook', events: ['job.succeeded', 'job.failed'], active: true } })
+  const list = await fsdfm(['webhooks', 'list', '--project', 'default'])
+  t.equal(list.code, 0, list.stderr)
+  t.match(list.stdout, made.webhook.id)
+  t.notMatch(list.stdout, made.secret, 'the secret is never listed')
+  const rm = await fsdfm(['webhooks', 'rm', made.webhook.id, '--project', 'default'])
+  t.equal(rm.code, 0, rm.stderr)
+  t.equal(rm.stdout, `removed webhook ${made.webhook.id} (http://127.0.0.1:9/hook)\n`)
+})
+
 t.test('a token is sent as Authorization: Bearer; `token` prints it; an endpoint a server lacks is named as such', async (t) => {
   // A stand-in for an older server: it lists jobs and has no DELETE route.
   const seen: (string | undefined)[] = []

@@ -5,7 +5,7 @@ import t from 'tap'
 import { MIGRATIONS, migrate, openDb, openStore, type Db } from '../../src/store/index.ts'
 import { dropSchema, PG_URL, pgliteTemplate, randomSchema } from './fixtures/backends.ts'
 
-const TABLES = ['artifacts', 'idempotency_keys', 'job_events', 'job_outbox', 'jobs', 'metrics', 'projects', 'schema_migrations', 'sweep_trials', 'sweeps', 'tokens', 'uploads', 'workers']
+const TABLES = ['artifacts', 'idempotency_keys', 'job_events', 'job_outbox', 'jobs', 'metrics', 'projects', 'schema_migrations', 'sweep_trials', 'sweeps', 'tokens', 'uploads', 'webhook_attempts', 'webhook_deliveries', 'webhooks', 'workers']
 const LATEST = MIGRATIONS.map((m) => m.version)
 
 async function tablesIn(db: Db, schema: string): Promise<string[]> {

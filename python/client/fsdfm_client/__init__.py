@@ -26,6 +26,7 @@ from .errors import (
     Unauthorized,
     Unavailable,
 )
+from .webhooks import WebhookSignatureError, verify_webhook
 
 __version__ = "0.1.0"
 
@@ -46,4 +47,6 @@ __all__ = [
     "Unavailable",
     "FsdfmConnectionError",
     "ChecksumError",
+    "verify_webhook",
+    "WebhookSignatureError",
 ]

@@ -329,6 +329,36 @@ class Client:
         """The workers registered with the service: queues, GPUs, memory, ``live``."""
         return self._json("GET", "/v1/workers")["items"]
 
+    # --- webhooks (a project admin's) -------------------------------------------------------
+
+    def create_webhook(self, project: str, url: str, events: Optional[Sequence[str]] = None, description: Optional[str] = None, active: bool = True) -> Json:
+        """Adds a webhook to ``project``: ``{"secret", "webhook"}``. The secret (shown this once)
+        signs every delivery; check them with ``fsdfm_client.verify_webhook``. ``events``: e.g.
+        ``["job.succeeded", "job.failed"]`` (default: every event)."""
+        body: Json = {"url": url, "active": active}
+        if events is not None:
+            body["events"] = list(events)
+        if description is not None:
+            body["description"] = description
+        return self._json("POST", f"/v1/projects/{self._id(project)}/webhooks", body=body)
+
+    def webhooks(self, project: str) -> List[Json]:
+        return self._json("GET", f"/v1/projects/{self._id(project)}/webhooks")["items"]
+
+    def update_webhook(self, project: str, webhook: Union[str, Json], **changes: Any) -> Json:
+        """Changes ``url``, ``events``, ``description`` or ``active`` (False pauses it)."""
+        return self._json("PATCH", f"/v1/projects/{self._id(project)}/webhooks/{self._id(webhook)}", body=changes)
+
+    def delete_webhook(self, project: str, webhook: Union[str, Json]) -> Json:
+        return self._json("DELETE", f"/v1/projects/{self._id(project)}/webhooks/{self._id(webhook)}")
+
+    def webhook_deliveries(self, project: str, webhook: Union[str, Json], state: Optional[str] = None, limit: int = 50) -> List[Json]:
+        """Deliveries, newest first, each with ``log``: every attempt's time, status and error."""
+        return self._json("GET", f"/v1/projects/{self._id(project)}/webhooks/{self._id(webhook)}/deliveries", {"state": state, "limit": limit})["items"]
+
+    def redeliver(self, project: str, webhook: Union[str, Json], delivery: Union[str, Json]) -> Json:
+        return self._json("POST", f"/v1/projects/{self._id(project)}/webhooks/{self._id(webhook)}/deliveries/{self._id(delivery)}/redeliver")
+
     # --- sweeps ----------------------------------------------------------------------------
 
     def create_sweep(self, sweep: Json) -> Json:
