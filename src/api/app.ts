@@ -30,6 +30,7 @@ import { registerAccess, type AccessRule } from './access.ts'
 import workersRoutes from './workers/index.ts'
 import queuesRoutes from './queues/index.ts'
 import { registerPrometheus } from './prometheus/index.ts'
+import { registerDashboard } from './dashboard.ts'
 import { accessErrors, buildLocalReference, finishDocument } from './openapi.ts'
 import { checkJsonValue, stringProblem } from './input.ts'
 import { API_VERSION } from './version.ts'
@@ -43,6 +44,8 @@ export interface AppDeps {
   /** Asks the dispatcher to move new outbox rows to the queues now. */
   kick?: () => void
   logger?: boolean
+  /** Where the built dashboard is (default web/dist); tests point it elsewhere. */
+  dashboardDir?: string
 }
 
 declare module 'fastify' {
@@ -248,5 +251,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(queuesRoutes, { prefix: '/v1' })
   await app.register(teamRoutes, { prefix: '/v1' })
   await app.register(transfersRoutes, { prefix: '/v1' })
+  await registerDashboard(app, deps.dashboardDir)
   return app
 }
