@@ -119,7 +119,7 @@ t.test('a training job submitted from the page reaches succeeded with its loss c
 })
 
 t.test('a sample job from the page: its texts side by side, the prompt highlighted', async (t) => {
-  sampleId = await submitFromPage(page, 'sample', { checkpointJobId: teacherId, steps: 8, count: 2, batchSize: 2, seqLen: 16, seed: 5, prompt: 'The' }, 'browser sample')
+  sampleId = await submitFromPage(page, 'sample', { checkpointJobId: teacherId, steps: 8, count: 2, batchSize: 2, seqLen: 16, seed: 5, prompt: 'The', trace: true }, 'browser sample')
   await page.locator(`article.job[data-state="succeeded"]`).waitFor({ timeout: WAIT })
   await page.locator('.sample').first().waitFor()
   t.equal(await page.locator('.sample').count(), 2)
@@ -128,6 +128,46 @@ t.test('a sample job from the page: its texts side by side, the prompt highlight
   t.strictSame(texts, job.result.samples.map((s: { text: string }) => s.text), 'the stored texts')
   t.strictSame(await page.locator('.sample mark').allTextContents(), ['The', 'The'], 'the prompt marked in each')
   await shot(page, 'samples')
+})
+
+/** The replay's published state of one job's column. */
+const replayOf = (p: Page, id: string) => p.evaluate((id) => window.__fsdfm?.replay?.[id] ?? null, id)
+
+t.test('denoising replay: live over the stream while the job runs, then from the stored trace; two jobs side by side', async (t) => {
+  // The same seed at 2 steps, held on a paused queue until the replay page follows it.
+  const queues = (await api.get('/v1/queues')).body.items.map((q: { name: string }) => q.name)
+  for (const q of queues) t.equal((await api.post(`/v1/queues/${q}/pause`)).status, 200)
+  const fast = await api.submit({ kind: 'sample', name: 'browser sample at 2 steps', spec: { checkpointJobId: teacherId, steps: 2, count: 2, batchSize: 2, seqLen: 16, seed: 5, prompt: 'The', trace: true } })
+  await page.goto(`${base}/#/replay?ids=${sampleId},${fast.id}`)
+  await page.waitForFunction((id) => window.__fsdfm?.replay?.[id]?.live === true, fast.id)
+  for (const q of queues) await api.post(`/v1/queues/${q}/resume`)
+  // Frames arrive live; when the job ends the page reads the stored trace (step 0 to 2).
+  await page.waitForFunction((id) => { const r = window.__fsdfm?.replay?.[id]; return r && !r.live && r.frames === 3 }, fast.id, { timeout: WAIT })
+  t.equal((await replayOf(page, fast.id)).streamed, 3, 'all three frames came over the event stream first')
+  const slow = await replayOf(page, sampleId)
+  t.match(slow, { frames: 9, live: false, streamed: 0, masked: 0 }, 'the finished job: its stored trace, at the end (no masks)')
+  // Back to the start: only the prompt is known, the rest masked; forward: text.
+  const slider = page.getByLabel('Flow time')
+  await slider.fill('0')
+  await page.waitForFunction((id) => window.__fsdfm?.replay?.[id]?.step === 0, sampleId)
+  const start = await replayOf(page, sampleId)
+  t.ok(start.masked >= 2 * 14, `at t = 0 the generated positions are masked (${start.masked})`)
+  t.match(await page.locator(`[data-replay="${sampleId}"] .replay-text`).first().textContent(), /^The▁▁/)
+  await shot(page, 'replay-start')
+  const positions = await slider.evaluate((el) => Number((el as HTMLInputElement).max))
+  await slider.fill(String(Math.floor(positions / 2)))
+  const mid = await replayOf(page, sampleId)
+  t.ok(mid.masked < start.masked && mid.masked > 0, `half way some text has emerged (${mid.masked} masked)`)
+  await slider.fill(String(positions))
+  await page.waitForFunction((id) => window.__fsdfm?.replay?.[id]?.masked === 0, sampleId)
+  const job = (await api.get(`/v1/jobs/${sampleId}`)).body
+  t.strictSame(
+    await page.locator(`[data-replay="${sampleId}"] .replay-text`).allTextContents(),
+    job.result.samples.map((s: { text: string }) => s.text),
+    'the last frame is the samples’ text',
+  )
+  t.equal((await replayOf(page, fast.id)).masked, 0, 'the 2-step job, on the same clock, is done too')
+  await shot(page, 'replay')
 })
 
 t.test('an evaluate job’s report as charts and a table', async (t) => {

@@ -92,7 +92,7 @@ export function Plot(p: PlotProps) {
   return (
     <figure class="plot" data-plot={p.id}>
       <figcaption>{p.title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`${p.title}: ${p.yLabel} against ${p.xLabel}`}>
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: `${W * 1.4}px` }} role="img" aria-label={`${p.title}: ${p.yLabel} against ${p.xLabel}`}>
         <g class="axis">
           {ticks(y0, y1, !!p.yLog).map((v) => (
             <g>

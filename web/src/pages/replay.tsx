@@ -21,6 +21,8 @@ interface Trace {
   fixed: boolean[][] | null
   frames: Frame[]
   live: boolean
+  /** Frames that came over the event stream while the job ran (0: read from the stored trace only). */
+  streamed: number
   error: string | null
 }
 
@@ -46,35 +48,38 @@ function useTrace(id: string, onFrame: () => void): Trace | null {
       try {
         job = unwrap(await api.GET('/v1/jobs/{id}', { params: { path: { id } } }))
       } catch (err) {
-        return setTrace({ job: { id } as Job, steps: null, fixed: null, frames: [], live: false, error: errorText(err) })
+        return setTrace({ job: { id } as Job, steps: null, fixed: null, frames: [], live: false, streamed: 0, error: errorText(err) })
       }
+      let streamed = 0
       const stored = async () => {
-        const res = await session.client.raw(`/v1/jobs/${id}/trace`)
-        if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { error?: { message?: string } })?.error?.message ?? `${res.status}`)
-        const body = (await res.json()) as { steps: number; fixed: boolean[][]; frames: Frame[] }
-        setTrace({ job, steps: body.steps, fixed: body.fixed, frames: body.frames, live: false, error: null })
+        const body = await session.client.trace(id)
+        setTrace({ job, steps: body.steps, fixed: body.fixed, frames: body.frames, live: false, streamed, error: null })
       }
       try {
         if (TERMINAL.includes(job.state)) return await stored()
-        // Running: the job's stream replays the frames so far, then each new one as it comes.
-        const frames: Frame[] = []
+        // Running: the job's stream replays the frames so far, then each new one as it comes. A
+        // frame carries one batch of samples (firstSample on): batches fill the same steps' rows.
+        const byStep = new Map<number, Frame>()
         let steps: number | null = null
-        setTrace({ job, steps, fixed: null, frames, live: true, error: null })
+        setTrace({ job, steps, fixed: null, frames: [], live: true, streamed, error: null })
         for await (const e of session.client.events({ jobId: id, signal: abort.signal })) {
-          const ev = e as unknown as { type: string; data: { step: number; steps: number; t: number; tokens: (string | null)[][] } }
-          if (ev.type === 'trace') {
-            frames.push({ step: ev.data.step, t: ev.data.t, tokens: ev.data.tokens })
-            steps = ev.data.steps
-            setTrace({ job, steps, fixed: null, frames: frames.slice(), live: true, error: null })
-            onFrame()
-          }
+          if (e.type !== 'trace') continue
+          const { step, t, firstSample, tokens } = e.data
+          let frame = byStep.get(step)
+          if (!frame) byStep.set(step, (frame = { step, t, tokens: [] }))
+          tokens.forEach((row, i) => (frame.tokens[firstSample + i] = row))
+          steps = e.data.steps
+          streamed++
+          const frames = [...byStep.values()].sort((a, b) => a.step - b.step)
+          setTrace({ job, steps, fixed: null, frames, live: true, streamed, error: null })
+          onFrame()
         }
         if (!abort.signal.aborted) {
           job = unwrap(await api.GET('/v1/jobs/{id}', { params: { path: { id } } }))
           await stored()
         }
       } catch (err) {
-        if (!abort.signal.aborted) setTrace({ job, steps: null, fixed: null, frames: [], live: false, error: errorText(err) })
+        if (!abort.signal.aborted) setTrace({ job, steps: null, fixed: null, frames: [], live: false, streamed: 0, error: errorText(err) })
       }
     })()
     return () => abort.abort()
@@ -89,7 +94,7 @@ function Column({ trace, t, index }: { trace: Trace; t: number; index: number })
   const masked = frame ? frame.tokens.reduce((n, row) => n + row.filter((tok) => tok === null).length, 0) : 0
   window.__fsdfm ??= { charts: {} }
   const replay = ((window.__fsdfm.replay as Record<string, unknown> | undefined) ??= {})
-  replay[trace.job.id] = { frames: trace.frames.length, step: frame?.step ?? null, t: frame?.t ?? null, masked, live: trace.live }
+  replay[trace.job.id] = { frames: trace.frames.length, step: frame?.step ?? null, t: frame?.t ?? null, masked, live: trace.live, streamed: trace.streamed }
   const job = trace.job
   const spec = (job.spec ?? {}) as { steps?: number; solver?: string; seed?: number }
   return (

@@ -124,8 +124,8 @@ export function axesOf(trials: Trial[], params: string[], logParams: Set<string>
 function ParallelCoordinates({ sweep, params, logParams }: { sweep: Sweep; params: string[]; logParams: Set<string> }) {
   const trials = sweep.trials
   const axes = useMemo(() => axesOf(trials, params, logParams), [trials, params.join()])
-  const W = Math.max(520, axes.length * 150)
-  const H = 300
+  const W = Math.max(900, axes.length * 180)
+  const H = 320
   const m = { l: 50, r: 50, t: 28, b: 24 }
   const ax = (i: number) => m.l + (axes.length === 1 ? 0 : (i / (axes.length - 1)) * (W - m.l - m.r))
   const ay = (p: number) => H - m.b - p * (H - m.t - m.b)
@@ -140,7 +140,7 @@ function ParallelCoordinates({ sweep, params, logParams }: { sweep: Sweep; param
   return (
     <figure class="plot parallel" data-plot="sweep-parallel">
       <figcaption>Parallel coordinates: one line per trial, colour by objective (darker is better), the best in orange, pruned dashed</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`Parallel coordinates of ${trials.length} trials over ${axes.map((a) => a.name).join(', ')}`}>
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: `${W}px` }} role="img" aria-label={`Parallel coordinates of ${trials.length} trials over ${axes.map((a) => a.name).join(', ')}`}>
         {lines.map(({ t, pts }) => {
           const drawn = pts.filter(([, p]) => p !== null) as [number, number][]
           if (drawn.length < 2) return null
