@@ -11,10 +11,25 @@ import type { Page } from 'playwright-core'
 import { startTestService } from '../helpers.ts'
 import { launchChromium } from './chromium.ts'
 
+interface PlotData {
+  series: { label: string; points: { x: number; y: number; err: number | null }[] }[]
+  refs: { y: number; label: string }[]
+  axes: string[]
+  lines: number
+  best: number | null
+}
+interface ReplayData {
+  frames: number
+  step: number | null
+  masked: number
+  live: boolean
+  streamed: number
+}
+
 /** What the dashboard's charts publish (web/src/components/chart.tsx, plot.tsx). */
 declare global {
   interface Window {
-    __fsdfm?: { charts: Record<string, { series: { label: string; points: number; last: number | null }[]; log: boolean }>; plots?: Record<string, any>; replay?: Record<string, any> }
+    __fsdfm?: { charts: Record<string, { series: { label: string; points: number; last: number | null }[]; log: boolean }>; plots?: Record<string, PlotData>; replay?: Record<string, ReplayData> }
   }
 }
 
@@ -54,7 +69,11 @@ async function submitFromPage(p: Page, kind: string, spec: object, name: string)
 }
 
 const chart = (p: Page, id: string) => p.evaluate((id) => window.__fsdfm?.charts[id] ?? null, id)
-const plot = (p: Page, id: string) => p.evaluate((id) => window.__fsdfm?.plots?.[id] ?? null, id)
+async function plot(p: Page, id: string): Promise<PlotData> {
+  const data = await p.evaluate((id) => window.__fsdfm?.plots?.[id] ?? null, id)
+  if (!data) throw new Error(`no plot ${id} on the page`)
+  return data
+}
 
 let datasetId = ''
 let teacherId = ''
@@ -131,7 +150,11 @@ t.test('a sample job from the page: its texts side by side, the prompt highlight
 })
 
 /** The replay's published state of one job's column. */
-const replayOf = (p: Page, id: string) => p.evaluate((id) => window.__fsdfm?.replay?.[id] ?? null, id)
+async function replayOf(p: Page, id: string): Promise<ReplayData> {
+  const data = await p.evaluate((id) => window.__fsdfm?.replay?.[id] ?? null, id)
+  if (!data) throw new Error(`no replay of job ${id} on the page`)
+  return data
+}
 
 t.test('denoising replay: live over the stream while the job runs, then from the stored trace; two jobs side by side', async (t) => {
   // The same seed at 2 steps, held on a paused queue until the replay page follows it.
@@ -183,14 +206,14 @@ t.test('an evaluate job’s report as charts and a table', async (t) => {
   const judge = report.judges[0]
   const ppl = await plot(page, 'report-ppl')
   t.strictSame(
-    ppl.series[0].points.map((p: { x: number; y: number; err: number }) => [p.x, p.y, p.err]),
+    ppl.series[0].points.map((p) => [p.x, p.y, p.err]),
     [2, 4].map((s) => [s, report.models.teacher.budgets[s].genPpl[judge], report.models.teacher.budgets[s].genPplStdErr[judge]]),
     'perplexity by steps with its standard error',
   )
   const entropy = await plot(page, 'report-entropy')
   t.equal(entropy.refs[0].y, report.reference.validation.entropy, 'the validation text as the reference line')
   const frontier = await plot(page, 'report-frontier')
-  t.strictSame(frontier.series[0].points.map((p: { x: number }) => p.x), [2, 4].map((s) => report.models.teacher.budgets[s].wallSeconds))
+  t.strictSame(frontier.series[0].points.map((p) => p.x), [2, 4].map((s) => report.models.teacher.budgets[s].wallSeconds))
   t.equal(await page.locator('table.report-table').first().locator('tbody tr').count(), 3, 'two budgets and the validation text')
   await shot(page, 'report')
 })
