@@ -39,6 +39,14 @@ export function addPoint(map: MetricMap, name: string, step: number, value: numb
 export async function loadMetrics(client: FsdfmClient, id: string): Promise<MetricMap> {
   const data = unwrap(await client.api.GET('/v1/jobs/{id}/metrics', { params: { path: { id }, query: { limit: 100_000 } } }))
   const map: MetricMap = new Map()
-  for (const s of data.series) map.set(s.name, { x: s.points.map((p) => p.step), y: s.points.map((p) => p.value) })
+  for (const s of data.series) {
+    const n = s.points.length
+    const series: SeriesData = { x: new Array(n), y: new Array(n) }
+    for (let i = 0; i < n; i++) {
+      series.x[i] = s.points[i].step
+      series.y[i] = s.points[i].value
+    }
+    map.set(s.name, series)
+  }
   return map
 }

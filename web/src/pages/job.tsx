@@ -160,8 +160,8 @@ export function JobPage({ id }: { id: string }) {
       })
     void (async () => {
       try {
-        await refetch()
-        metrics.current = await loadMetrics(session.client, id)
+        const [, loaded] = await Promise.all([refetch(), loadMetrics(session.client, id)])
+        metrics.current = loaded
         bump()
         // The whole history first (state, progress, log, metric), then live events until the job ends.
         for await (const e of session.client.events({ jobId: id, signal: abort.signal })) {
