@@ -42,6 +42,7 @@ export async function runDemo(base: string): Promise<boolean> {
     console.log('\nsamples (a few minutes of CPU training: expect English-shaped word salad):')
     for (const x of samples) console.log(`  > ${x.text.replace(/\s+/g, ' ').trim()}`)
     console.log(`\nwhere to look:
+  ${base}/                              the dashboard: jobs, curves, samples, replay
   ${base}/docs                          Swagger UI (the whole API)
   ${base}/v1/jobs?tag=demo              the three demo jobs
   ${base}/v1/jobs/${pretrain.id}/metrics   training loss curve
