@@ -61,7 +61,7 @@ export function publishPlot(id: string, data: unknown): void {
 export function Plot(p: PlotProps) {
   const W = p.width ?? 460
   const H = p.height ?? 260
-  const m = { l: 56, r: 12, t: 10, b: 40 }
+  const m = { l: 56, r: 24, t: 10, b: 40 }
   const all = p.series.flatMap((s) => s.points)
   const ys = all.flatMap((pt) => (pt.err ? [pt.y - pt.err, pt.y + pt.err] : [pt.y])).concat((p.refs ?? []).map((r) => r.y))
   const xs = all.map((pt) => pt.x)
