@@ -35,7 +35,7 @@ export TEST_DATABASE_URL
 export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
 
 echo "== typecheck"
-npx tsc -p .
+npx tsc -p . && npx tsc -p web
 echo "== lint (ESLint, layering and import cycles, flake8)"
 npm run --silent lint
 log=$(mktemp -d)
