@@ -13,7 +13,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
 RUN pip install --no-cache-dir jsonschema
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# Scripts skipped: the package's `prepare` builds the dashboard, which only the api serves.
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 COPY bin ./bin
 COPY src ./src
 COPY python ./python

@@ -39,3 +39,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The dashboard the api serves at / (npm ci builds it too; this catches a pull that changed web/).
+npm run --silent build:web >/dev/null

@@ -6,6 +6,8 @@ $PYTHON_BIN -c 'import pytest' >/dev/null 2>&1 || apt_install python3-pytest
 command -v flake8 >/dev/null || apt_install flake8
 # test/ops/prometheus.test.ts scrapes the service with a real Prometheus (it skips, saying so, without one).
 command -v prometheus >/dev/null || apt_install prometheus || echo 'setup: prometheus could not be installed; its test will skip' >&2
+# The dashboard's browser tests drive Debian's Chromium (playwright-core downloads no browser).
+[ -x "${CHROMIUM_BIN:-/usr/bin/chromium}" ] || apt_install chromium
 
 # Redis on 6379 and PostgreSQL on 5432, started (or installed) when they are not running.
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
@@ -33,7 +35,7 @@ export TEST_DATABASE_URL
 export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
 
 echo "== typecheck"
-npx tsc -p .
+npx tsc -p . && npx tsc -p web
 echo "== lint (ESLint, layering and import cycles, flake8)"
 npm run --silent lint
 log=$(mktemp -d)
@@ -50,9 +52,13 @@ npx tap test/slurm/slurm.test.ts | tee "$log/slurm"
 node24=$(bash scripts/node24.sh)
 echo "== typescript tests on Node $("$node24" --version)"
 "$node24" node_modules/.bin/tap "$@" | tee "$log/ts24"
+# The dashboard in a real browser: once, on Node 20 (what it tests is the page, not Node).
+echo "== browser tests (Chromium $("${CHROMIUM_BIN:-/usr/bin/chromium}" --version 2>/dev/null | grep -oE '[0-9.]+' | head -1))"
+npx tap test/browser/*.browser.ts | tee "$log/browser"
 # One closing line for all runners.
 py_pass=$(grep -oE '[0-9]+ passed' "$log/py" | tail -1 | grep -oE '[0-9]+' || echo 0)
 ts_pass=$(grep -oE 'pass: [0-9]+' "$log/ts" | tail -1 | grep -oE '[0-9]+' || echo 0)
 ts24_pass=$(grep -oE 'pass: [0-9]+' "$log/ts24" | tail -1 | grep -oE '[0-9]+' || echo 0)
 slurm_pass=$(grep -oE 'pass: [0-9]+' "$log/slurm" | tail -1 | grep -oE '[0-9]+' || echo 0)
-echo "all: $((py_pass + ts_pass + ts24_pass + slurm_pass)) passed, 0 failed (python $py_pass, node 20 $ts_pass, node 24 $ts24_pass, slurm $slurm_pass)"
+browser_pass=$(grep -oE 'pass: [0-9]+' "$log/browser" | tail -1 | grep -oE '[0-9]+' || echo 0)
+echo "all: $((py_pass + ts_pass + ts24_pass + slurm_pass + browser_pass)) passed, 0 failed (python $py_pass, node 20 $ts_pass, node 24 $ts24_pass, slurm $slurm_pass, browser $browser_pass)"

@@ -31,6 +31,7 @@ import { registerAccess, type AccessRule } from './access.ts'
 import workersRoutes from './workers/index.ts'
 import queuesRoutes from './queues/index.ts'
 import { registerPrometheus } from './prometheus/index.ts'
+import { registerDashboard } from './dashboard.ts'
 import { accessErrors, buildLocalReference, finishDocument } from './openapi.ts'
 import { checkJsonValue, stringProblem } from './input.ts'
 import { API_VERSION } from './version.ts'
@@ -46,6 +47,8 @@ export interface AppDeps {
   kick?: () => void
   /** Request lines (with Fastify's reqId) and request failures go here; none: requests are not logged. */
   logger?: FastifyBaseLogger
+  /** Where the built dashboard is (default web/dist); tests point it elsewhere. */
+  dashboardDir?: string
 }
 
 declare module 'fastify' {
@@ -251,5 +254,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(teamRoutes, { prefix: '/v1' })
   await app.register(transfersRoutes, { prefix: '/v1' })
   await app.register(webhooksRoutes, { prefix: '/v1' })
+  await registerDashboard(app, deps.dashboardDir)
   return app
 }

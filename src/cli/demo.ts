@@ -45,6 +45,7 @@ export async function runDemo(base: string, say: Say = console.log, fail: Say = 
     say('\nsamples (a few minutes of CPU training: expect English-shaped word salad):')
     for (const x of samples) say(`  > ${x.text.replace(/\s+/g, ' ').trim()}`)
     say(`\nwhere to look:
+  ${base}/                              the dashboard: jobs, curves, samples, replay
   ${base}/docs                          Swagger UI (the whole API)
   ${base}/v1/jobs?tag=demo              the three demo jobs
   ${base}/v1/jobs/${pretrain.id}/metrics   training loss curve

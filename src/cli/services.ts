@@ -176,7 +176,7 @@ export async function startServices(config: Config, role: Role, opts: ServiceOpt
       const address = a.server.address()
       const port = typeof address === 'object' && address ? address.port : config.FSDFM_PORT
       baseUrl = `http://${config.FSDFM_HOST.includes(':') ? `[${config.FSDFM_HOST}]` : config.FSDFM_HOST}:${port}`
-      log.info(`api: ${baseUrl}  (Swagger UI at ${baseUrl}/docs)`)
+      log.info(`api: ${baseUrl}  (the dashboard at ${baseUrl}/, Swagger UI at ${baseUrl}/docs)`)
     }
     const shutdown = async () => {
       if (worker) await worker.drain(config.FSDFM_STOP_TIMEOUT_MS)

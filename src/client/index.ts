@@ -1,8 +1,8 @@
 // The TypeScript client of the fsdfm api (`import { FsdfmClient } from 'fsdfm/client'`). Typed
 // calls come from openapi-fetch over the types generated from openapi/openapi.json
 // (./schema.ts); what the document cannot type — event streams, followed logs, waiting for a
-// job — is written here by hand. It depends on nothing else in this repository.
-import { randomUUID } from 'node:crypto'
+// job — is written here by hand. It depends on nothing else in this repository, and nothing of
+// Node's: the dashboard (web/) runs it in the browser.
 import createClient, { type Client } from 'openapi-fetch'
 import type { components, paths } from './schema.ts'
 import { readSse } from './sse.ts'
@@ -34,7 +34,8 @@ export type Trace = JsonOf<paths['/v1/jobs/{id}/trace']['get']['responses'][200]
 export type Webhook = Schemas['Webhook']
 export type WebhookDelivery = Schemas['WebhookDelivery']
 export type WebhookCreate = NonNullable<paths['/v1/projects/{name}/webhooks']['post']['requestBody']>['content']['application/json']
-export { signWebhook, verifyWebhook, WEBHOOK_DELIVERY_HEADER, WEBHOOK_EVENT_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TOLERANCE_SECONDS, type WebhookVerification } from './webhooks.ts'
+// The webhook signature helpers need node:crypto, so they are their own entry point
+// ('fsdfm/client/webhooks'): this module stays importable in a browser (the dashboard uses it).
 
 export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
 
@@ -91,6 +92,17 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   return result.data as T
 }
 
+/** A random UUID: browsers offer randomUUID only on https or localhost, getRandomValues everywhere. */
+function newKey(): string {
+  const c = globalThis.crypto
+  if (typeof c.randomUUID === 'function') return c.randomUUID()
+  const b = c.getRandomValues(new Uint8Array(16))
+  b[6] = (b[6] & 0x0f) | 0x40
+  b[8] = (b[8] & 0x3f) | 0x80
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms)
@@ -130,7 +142,7 @@ export class FsdfmClient {
    * times: a retry after a lost answer returns the job the first request made, never a second.
    */
   async submit(body: JobCreate, options: { idempotencyKey?: string; retries?: number } = {}): Promise<Job> {
-    const key = options.idempotencyKey ?? randomUUID()
+    const key = options.idempotencyKey ?? newKey()
     const retries = options.retries ?? 3
     for (let attempt = 0; ; attempt++) {
       try {

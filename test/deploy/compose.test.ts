@@ -46,6 +46,7 @@ t.test('the Dockerfiles build the two roles', async (t) => {
   const worker = readFileSync('docker/worker.Dockerfile', 'utf8')
   t.match(api, /FROM node:24/)
   t.match(api, /CMD \["node", "bin\/fsdfm.js", "api"\]/)
+  t.match(api, /COPY web .*\nCOPY scripts\/build-web\.ts .*\nRUN npm run build:web/, 'the api image builds the dashboard it serves')
   t.match(worker, /FROM pytorch\/pytorch:.*cuda/)
   t.match(worker, /node_24\.x/)
   t.match(worker, /COPY python/)
