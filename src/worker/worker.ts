@@ -5,7 +5,7 @@
 // and the lease (lease.ts) stops Python before the queue lock can pass to another worker, so
 // two attempts never run at once and a superseded one never writes. On SIGTERM the job is
 // checkpointed and handed back to the queue without counting an attempt.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { hostname, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { DelayedError, Worker, type Job as BullJob } from 'bullmq'
@@ -26,7 +26,6 @@ import { prepareRun } from './inputs.ts'
 import { jobDir } from '../jobs/paths.ts'
 import { Lease, type StopReason } from './lease.ts'
 import { JobWriter, type Outcome } from './writer.ts'
-import { publicRefs } from './public-refs.ts'
 import { TraceRecorder } from './trace.ts'
 import { LocalArtifactStore, type ArtifactStore } from './artifacts/store.ts'
 import { RemoteArtifactStore, SupersededError } from './artifacts/remote.ts'

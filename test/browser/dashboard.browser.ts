@@ -4,7 +4,8 @@
 // the curve's data and the samples, open an evaluate job's report charts, a sweep's parallel
 // coordinates, a comparison and the operations page; a viewer sees no buttons it cannot use.
 // Assertions read what the charts publish (window.__fsdfm), not pixels. Each page is
-// screenshotted into docs/screenshots/ (the README shows them).
+// screenshotted into .cache/screenshots/ (ignored, so a test run leaves the tree clean), or
+// into FSDFM_SCREENSHOTS: `npm run screenshots` refreshes the committed ones the README shows.
 import { mkdirSync } from 'node:fs'
 import t from 'tap'
 import type { Page } from 'playwright-core'
@@ -39,7 +40,7 @@ const api = svc.api.as(ADMIN)
 const base = svc.baseUrl!
 const browser = await launchChromium()
 t.teardown(() => browser.close())
-const SHOTS = 'docs/screenshots'
+const SHOTS = process.env.FSDFM_SCREENSHOTS || '.cache/screenshots'
 mkdirSync(SHOTS, { recursive: true })
 const WAIT = 120_000
 
