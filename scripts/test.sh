@@ -34,26 +34,34 @@ fi
 export TEST_DATABASE_URL
 export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
 
-echo "== typecheck"
+echo "[${SECONDS} s] == typecheck"
 npx tsc -p . && npx tsc -p web
-echo "== lint (ESLint, layering and import cycles, flake8)"
+echo "[${SECONDS} s] == lint (ESLint, layering and import cycles, flake8)"
 npm run --silent lint
 log=$(mktemp -d)
-echo "== python tests ($PYTHON_BIN)"
-(cd python && "$PYTHON_BIN" -m pytest -q -p no:cacheprovider tests) | tee "$log/py"
-echo "== typescript tests on Node $(node --version)"
-npx tap "$@" | tee "$log/ts"
 # The Slurm worker against a real single-node Slurm (scripts/slurm-local.sh starts it, installing
-# slurm-wlm and munge when missing): its own step, once, since it starts system daemons.
-echo "== Slurm worker tests on Node $(node --version)"
-npx tap test/slurm/slurm.test.ts | tee "$log/slurm"
+# slurm-wlm and munge when missing): its own step, once, since it starts system daemons. It mostly
+# waits on slurmctld (its time-limit case sits out Slurm's one-minute minimum), so it runs beside
+# the Python tests instead of after them; its output follows theirs.
+echo "[${SECONDS} s] == Slurm worker tests on Node $(node --version), beside the Python tests"
+npx tap test/slurm/slurm.test.ts > "$log/slurm" 2>&1 &
+slurm_pid=$!
+echo "[${SECONDS} s] == python tests ($PYTHON_BIN)"
+(cd python && "$PYTHON_BIN" -m pytest -q -p no:cacheprovider tests) | tee "$log/py"
+slurm_rc=0
+wait "$slurm_pid" || slurm_rc=$?
+echo "[${SECONDS} s] == Slurm worker tests (output)"
+cat "$log/slurm"
+[ "$slurm_rc" = 0 ] || { echo "Slurm worker tests failed (exit $slurm_rc)" >&2; exit "$slurm_rc"; }
+echo "[${SECONDS} s] == typescript tests on Node $(node --version)"
+npx tap "$@" | tee "$log/ts"
 # Node 20 reached end of life in April 2026: the same tests run on Node 24, the current LTS,
 # whose official binary the npm registry ships as a package (scripts/node24.sh).
 node24=$(bash scripts/node24.sh)
-echo "== typescript tests on Node $("$node24" --version)"
+echo "[${SECONDS} s] == typescript tests on Node $("$node24" --version)"
 "$node24" node_modules/.bin/tap "$@" | tee "$log/ts24"
 # The dashboard in a real browser: once, on Node 20 (what it tests is the page, not Node).
-echo "== browser tests (Chromium $("${CHROMIUM_BIN:-/usr/bin/chromium}" --version 2>/dev/null | grep -oE '[0-9.]+' | head -1))"
+echo "[${SECONDS} s] == browser tests (Chromium $("${CHROMIUM_BIN:-/usr/bin/chromium}" --version 2>/dev/null | grep -oE '[0-9.]+' | head -1))"
 npx tap test/browser/*.browser.ts | tee "$log/browser"
 # One closing line for all runners.
 py_pass=$(grep -oE '[0-9]+ passed' "$log/py" | tail -1 | grep -oE '[0-9]+' || echo 0)
@@ -61,4 +69,4 @@ ts_pass=$(grep -oE 'pass: [0-9]+' "$log/ts" | tail -1 | grep -oE '[0-9]+' || ech
 ts24_pass=$(grep -oE 'pass: [0-9]+' "$log/ts24" | tail -1 | grep -oE '[0-9]+' || echo 0)
 slurm_pass=$(grep -oE 'pass: [0-9]+' "$log/slurm" | tail -1 | grep -oE '[0-9]+' || echo 0)
 browser_pass=$(grep -oE 'pass: [0-9]+' "$log/browser" | tail -1 | grep -oE '[0-9]+' || echo 0)
-echo "all: $((py_pass + ts_pass + ts24_pass + slurm_pass + browser_pass)) passed, 0 failed (python $py_pass, node 20 $ts_pass, node 24 $ts24_pass, slurm $slurm_pass, browser $browser_pass)"
+echo "[${SECONDS} s] all: $((py_pass + ts_pass + ts24_pass + slurm_pass + browser_pass)) passed, 0 failed (python $py_pass, node 20 $ts_pass, node 24 $ts24_pass, slurm $slurm_pass, browser $browser_pass)"
