@@ -1,6 +1,7 @@
 """The Python client (python/client/fsdfm_client) against a running service: `node bin/fsdfm.js up`
 on embedded defaults in a temporary data directory, tiny jobs only."""
 
+import json
 import os
 import queue
 import shutil
@@ -48,8 +49,10 @@ def service(tmp_path_factory):
         except queue.Empty:
             continue
         seen.append(line)
-        if line.startswith("api: "):
-            url = line.split()[1]
+        # Piped, the service logs JSON lines (FSDFM_LOG_FORMAT=auto); the address is in "msg".
+        msg = json.loads(line).get("msg", "") if line.startswith("{") else line
+        if msg.startswith("api: "):
+            url = msg.split()[1]
     if url is None:
         proc.kill()
         pytest.fail("the service did not start:\n" + "".join(seen[-40:]))
