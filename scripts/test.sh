@@ -39,20 +39,30 @@ npx tsc -p . && npx tsc -p web
 echo "[${SECONDS} s] == lint (ESLint, layering and import cycles, flake8)"
 npm run --silent lint
 log=$(mktemp -d)
-# The Slurm worker against a real single-node Slurm (scripts/slurm-local.sh starts it, installing
-# slurm-wlm and munge when missing): its own step, once, since it starts system daemons. It mostly
-# waits on slurmctld (its time-limit case sits out Slurm's one-minute minimum), so it runs beside
-# the Python tests instead of after them; its output follows theirs.
-echo "[${SECONDS} s] == Slurm worker tests on Node $(node --version), beside the Python tests"
-npx tap test/slurm/slurm.test.ts > "$log/slurm" 2>&1 &
-slurm_pid=$!
-echo "[${SECONDS} s] == python tests ($PYTHON_BIN)"
+# Two steps mostly wait rather than compute, so they run beside the Python tests (which keep
+# both cores busy only part of the time) and their output follows: the Slurm worker against a
+# real single-node Slurm (scripts/slurm-local.sh starts it, installing slurm-wlm and munge when
+# missing; its time-limit case sits out Slurm's one-minute minimum), and the dashboard in
+# Debian's Chromium (once, on Node 20: what it tests is the page, not Node).
+beside() { # name, command...: started now, collected by `collect name`
+  local name=$1; shift
+  "$@" > "$log/$name" 2>&1 &
+  eval "pid_$name=\$!"
+}
+collect() { # name, title
+  local pid rc=0
+  eval "pid=\$pid_$1"
+  wait "$pid" || rc=$?
+  echo "[${SECONDS} s] == $2 (ran beside the Python tests)"
+  cat "$log/$1"
+  [ "$rc" = 0 ] || { echo "$2 failed (exit $rc)" >&2; exit "$rc"; }
+}
+beside slurm npx tap test/slurm/slurm.test.ts
+beside browser npx tap test/browser/*.browser.ts
+echo "[${SECONDS} s] == python tests ($PYTHON_BIN), with the Slurm and browser tests beside them"
 (cd python && "$PYTHON_BIN" -m pytest -q -p no:cacheprovider tests) | tee "$log/py"
-slurm_rc=0
-wait "$slurm_pid" || slurm_rc=$?
-echo "[${SECONDS} s] == Slurm worker tests (output)"
-cat "$log/slurm"
-[ "$slurm_rc" = 0 ] || { echo "Slurm worker tests failed (exit $slurm_rc)" >&2; exit "$slurm_rc"; }
+collect slurm "Slurm worker tests on Node $(node --version)"
+collect browser "browser tests (Chromium $("${CHROMIUM_BIN:-/usr/bin/chromium}" --version 2>/dev/null | grep -oE '[0-9.]+' | head -1))"
 echo "[${SECONDS} s] == typescript tests on Node $(node --version)"
 npx tap "$@" | tee "$log/ts"
 # Node 20 reached end of life in April 2026: the same tests run on Node 24, the current LTS,
@@ -60,9 +70,6 @@ npx tap "$@" | tee "$log/ts"
 node24=$(bash scripts/node24.sh)
 echo "[${SECONDS} s] == typescript tests on Node $("$node24" --version)"
 "$node24" node_modules/.bin/tap "$@" | tee "$log/ts24"
-# The dashboard in a real browser: once, on Node 20 (what it tests is the page, not Node).
-echo "[${SECONDS} s] == browser tests (Chromium $("${CHROMIUM_BIN:-/usr/bin/chromium}" --version 2>/dev/null | grep -oE '[0-9.]+' | head -1))"
-npx tap test/browser/*.browser.ts | tee "$log/browser"
 # One closing line for all runners.
 py_pass=$(grep -oE '[0-9]+ passed' "$log/py" | tail -1 | grep -oE '[0-9]+' || echo 0)
 ts_pass=$(grep -oE 'pass: [0-9]+' "$log/ts" | tail -1 | grep -oE '[0-9]+' || echo 0)
