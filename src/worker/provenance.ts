@@ -56,6 +56,8 @@ export function workerProvenance(o: { commit: string; worker: string; device: st
 /** The provenance of the attempt of `job` this worker is starting now. */
 export function jobProvenance(base: WorkerProvenance, job: Job, device: string): Provenance {
   const seed = 'seed' in job.spec && typeof job.spec.seed === 'number' ? job.spec.seed : null
-  // Dataset jobs run on the CPU even on a GPU worker.
-  return { ...base, device: device === 'cpu' ? 'cpu' : base.device, seed, attempt: job.attempt, at: new Date().toISOString() }
+  // Dataset jobs run on the CPU even on a GPU worker; a worker that hands jobs to a cluster
+  // (Slurm) runs on a CPU itself, while the job's ranks get the GPUs it asked for.
+  const ran = device === 'cpu' ? 'cpu' : base.device.startsWith('cuda') ? base.device : `${device}${job.gpus > 1 ? ` x${job.gpus}` : ''}`
+  return { ...base, device: ran, seed, attempt: job.attempt, at: new Date().toISOString() }
 }

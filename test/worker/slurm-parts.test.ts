@@ -76,3 +76,13 @@ t.test("rank 0's report is read line by line as it grows", async (t) => {
   t.strictSame(second.result, { finalStep: 10 })
   t.strictSame(second.metrics, [], 'nothing is read twice')
 })
+
+t.test('a GPU job handed to Slurm records the GPUs it asked for, not the CPU of the worker that handed it over', async (t) => {
+  const { jobProvenance, workerProvenance } = await import('../../src/worker/provenance.ts')
+  const base = workerProvenance({ commit: 'abc', worker: 'slurm-1', device: 'cpu', gpus: 0, python: { python: '3.11', torch: '2.4', cudaVersion: '12.4', deviceName: 'slurm' } })
+  const job = { kind: 'pretrain', gpus: 4, attempt: 1, spec: { seed: 3 } } as never
+  t.equal(jobProvenance(base, job, 'cuda').device, 'cuda x4')
+  t.equal(jobProvenance(base, job, 'cpu').device, 'cpu')
+  const gpuBase = workerProvenance({ commit: 'abc', worker: 'gpu-1', device: 'cuda', gpus: 1, python: { python: '3.11', torch: '2.4', cudaVersion: '12.4', deviceName: 'H100' } })
+  t.equal(jobProvenance(gpuBase, job, 'cuda').device, 'cuda: H100', 'a worker running the job itself names its GPU')
+})
