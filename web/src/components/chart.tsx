@@ -73,11 +73,17 @@ function spliceDetail(s: Series, detail: { x: number[]; y: (number | null)[] }, 
   const x: number[] = []
   const y: (number | null)[] = []
   let i = 0
-  for (; i < s.x.length && s.x[i] < from; i++) x.push(s.x[i]), y.push(s.y[i])
+  for (; i < s.x.length && s.x[i] < from; i++) {
+    x.push(s.x[i])
+    y.push(s.y[i])
+  }
   x.push(...detail.x)
   y.push(...detail.y)
   while (i < s.x.length && s.x[i] <= to) i++
-  for (; i < s.x.length; i++) x.push(s.x[i]), y.push(s.y[i])
+  for (; i < s.x.length; i++) {
+    x.push(s.x[i])
+    y.push(s.y[i])
+  }
   return { label: s.label, x, y }
 }
 
