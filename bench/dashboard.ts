@@ -5,7 +5,10 @@
 //   (b) a sweep page with 500 trials (table, parallel coordinates, objective by parameter).
 // Timed from the navigation to the moment the charts publish every point (window.__fsdfm), so
 // it includes the api's answers. "cold": a fresh page load (bundle included); "warm": moving to
-// the page inside the running dashboard. A benchmark, not a test: it asserts nothing.
+// the page inside the running dashboard. The job page is timed both ways in the same run: as it
+// loads by default (a summary of each series sized to the screen, GET …/metrics?maxPoints=…)
+// and with every point (#/jobs/ID?points=all, how it loaded before summaries). A benchmark, not
+// a test: it asserts nothing.
 // Run: node --import tsx bench/dashboard.ts   (writes bench/results-dashboard.md)
 // Uses PostgreSQL and Redis like the tests (TEST_DATABASE_URL / TEST_REDIS_URL), in a fresh
 // schema and queue prefix removed afterwards; the api only (no worker: nothing runs).
@@ -31,7 +34,7 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /** What the dashboard's charts publish (web/src/components/chart.tsx, plot.tsx). */
 interface Published {
-  charts: Record<string, { series: { points: number }[] }>
+  charts: Record<string, { series: { points: number; total: number }[] }>
   plots?: Record<string, { lines?: number }>
 }
 
@@ -106,7 +109,8 @@ try {
 
   const jobDone = () => {
     const c = (window as unknown as { __fsdfm?: Published }).__fsdfm?.charts ?? {}
-    return ['train/loss', 'train/lr', 'train/grad_norm', 'train/tokens_per_s'].every((n) => c[n]?.series[0].points === 25_000)
+    // Drawn: every point, or a summary standing for all 25,000 (the last step included).
+    return ['train/loss', 'train/lr', 'train/grad_norm', 'train/tokens_per_s'].every((n) => c[n]?.series[0].total === 25_000 && c[n].series[0].points > 0)
   }
   const sweepDone = () => (window as unknown as { __fsdfm?: Published }).__fsdfm?.plots?.['sweep-parallel']?.lines === 500 && document.querySelectorAll('tr[data-trial]').length === 500
 
@@ -117,28 +121,52 @@ try {
     return Date.now() - start
   }
 
-  const results: Record<string, number[]> = { 'job, cold': [], 'job, warm': [], 'sweep, cold': [], 'sweep, warm': [], 'api alone: GET …/metrics (100k points)': [], 'api alone: GET /v1/sweeps/{id}': [] }
+  // What the page asks for at 1280 × 800 (web/src/components/metrics.ts: screenPoints).
+  const maxPoints = 2560
+  const results: Record<string, number[]> = {
+    'job, cold (summary, the default)': [],
+    'job, cold (every point: ?points=all, as before)': [],
+    'job, warm (summary)': [],
+    'job, warm (every point)': [],
+    'sweep, cold': [],
+    'sweep, warm': [],
+    [`api alone: GET …/metrics?maxPoints=${maxPoints} (summary)`]: [],
+    'api alone: GET …/metrics?limit=100000 (every point)': [],
+    'api alone: GET /v1/sweeps/{id}': [],
+  }
+  const bytes = { summary: 0, all: 0, summaryPoints: 0 }
   for (let round = 0; round < ROUNDS + 1; round++) {
     const t0 = Date.now()
-    await (await fetch(`${base}/v1/jobs/${job.id}/metrics?limit=100000`)).arrayBuffer()
+    const summary = await (await fetch(`${base}/v1/jobs/${job.id}/metrics?maxPoints=${maxPoints}`)).arrayBuffer()
     const t1 = Date.now()
-    await (await fetch(`${base}/v1/sweeps/${sweep.id}`)).arrayBuffer()
+    const all = await (await fetch(`${base}/v1/jobs/${job.id}/metrics?limit=100000`)).arrayBuffer()
     const t2 = Date.now()
+    await (await fetch(`${base}/v1/sweeps/${sweep.id}`)).arrayBuffer()
+    const t3 = Date.now()
+    bytes.summary = summary.byteLength
+    bytes.all = all.byteLength
+    bytes.summaryPoints = (JSON.parse(new TextDecoder().decode(summary)) as { series: { points: unknown[] }[] }).series.reduce((n, s) => n + s.points.length, 0)
     if (round > 0) {
-      results['api alone: GET …/metrics (100k points)'].push(t1 - t0)
-      results['api alone: GET /v1/sweeps/{id}'].push(t2 - t1)
+      results[`api alone: GET …/metrics?maxPoints=${maxPoints} (summary)`].push(t1 - t0)
+      results['api alone: GET …/metrics?limit=100000 (every point)'].push(t2 - t1)
+      results['api alone: GET /v1/sweeps/{id}'].push(t3 - t2)
     }
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
     const jobCold = await time(page, () => page.goto(`${base}/#/jobs/${job.id}`), jobDone)
     const sweepWarm = await time(page, () => page.evaluate((id) => (location.hash = `#/sweeps/${id}`), sweep.id), sweepDone)
     const sweepCold = await time(page, () => page.goto(`${base}/#/sweeps/${sweep.id}`).then(() => page.reload()), sweepDone)
     const jobWarm = await time(page, () => page.evaluate((id) => (location.hash = `#/jobs/${id}`), job.id), jobDone)
+    // The charts published by the summary page go first, or the next wait would end at once.
+    const allWarm = await time(page, () => page.evaluate((id) => ((window as unknown as { __fsdfm: Published }).__fsdfm.charts = {}, (location.hash = `#/jobs/${id}?points=all`)), job.id), jobDone)
+    const allCold = await time(page, () => page.goto('about:blank').then(() => page.goto(`${base}/#/jobs/${job.id}?points=all`)), jobDone)
     if (round === 0) {
       await page.screenshot({ path: join(dataDir, 'warmup.png') })
     } else {
       // The first round warms the database's caches and the api's code paths; it is not counted.
-      results['job, cold'].push(jobCold)
-      results['job, warm'].push(jobWarm)
+      results['job, cold (summary, the default)'].push(jobCold)
+      results['job, cold (every point: ?points=all, as before)'].push(allCold)
+      results['job, warm (summary)'].push(jobWarm)
+      results['job, warm (every point)'].push(allWarm)
       results['sweep, cold'].push(sweepCold)
       results['sweep, warm'].push(sweepWarm)
     }
@@ -158,7 +186,8 @@ navigation until every point is drawn, the api's answers included). Goal: under 
 
 - machine: ${machine}
 - commit: ${commit}${dirty}, ${new Date().toISOString().slice(0, 16)} UTC; load average during the run ${load.map((l) => l.toFixed(1)).join(', ')} (1, 5, 15 min; other work shared the cores)
-- job: ${SERIES.length} series × ${STEPS.toLocaleString('en')} steps = ${(SERIES.length * STEPS).toLocaleString('en')} points (uPlot), plus the job's 250 metric events replayed from its stream
+- job: ${SERIES.length} series × ${STEPS.toLocaleString('en')} steps = ${(SERIES.length * STEPS).toLocaleString('en')} points (uPlot), plus the job's 250 metric events replayed from its stream;
+  summary (the default): \`maxPoints=${maxPoints}\`, ${bytes.summaryPoints.toLocaleString('en')} points in ${(bytes.summary / 1024).toFixed(0)} KiB of JSON; every point: ${(bytes.all / 2 ** 20).toFixed(1)} MiB
 - sweep: ${TRIALS} trials over 4 parameters (table, parallel coordinates, 4 objective plots; SVG)
 - cold: a fresh page load (the bundle too); warm: moving to the page inside the running dashboard
 

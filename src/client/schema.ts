@@ -174,7 +174,7 @@ export interface paths {
         };
         /**
          * Metric time series of a job
-         * @description `names` lists every metric the job has logged; `series` holds the points of those `name` selects (all without it).
+         * @description `names` lists every metric the job has logged; `series` holds the points of those `name` selects (all without it). With `maxPoints` each series is summarised over the step range for a chart (see the parameter) instead of cut at `limit`.
          */
         get: operations["getJobMetrics"];
         put?: never;
@@ -2852,7 +2852,10 @@ export interface operations {
                 name?: string;
                 stepFrom?: number;
                 stepTo?: number;
+                /** @description Points per series, lowest steps first (ignored with maxPoints) */
                 limit?: number;
+                /** @description Summarise each series over the whole step range in at most this many points (a chart asks for about 4 per pixel column): the range is cut into maxPoints/4 equal step buckets and each keeps its first, last, lowest and highest point with their exact values, so first and last points and extremes survive. A series with no more points than this comes back whole. Adds `total` to each series. */
+                maxPoints?: number;
             };
             header?: never;
             path: {
@@ -2879,6 +2882,8 @@ export interface operations {
                                 /** @description null where the stored value is NaN or ±Infinity (a diverged loss), which JSON cannot carry */
                                 value: number | null;
                             }[];
+                            /** @description With maxPoints: the points the series has in the range (more than `points` holds when summarised) */
+                            total?: number;
                         }[];
                     };
                 };

@@ -95,7 +95,15 @@ export const MetricsQuery = Type.Object(
     name: Type.Optional(Type.String({ description: 'Comma-separated metric names' })),
     stepFrom: Type.Optional(Type.Integer({ minimum: 0 })),
     stepTo: Type.Optional(Type.Integer({ minimum: 0 })),
-    limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
+    limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000, description: 'Points per series, lowest steps first (ignored with maxPoints)' }),
+    maxPoints: Type.Optional(
+      Type.Integer({
+        minimum: 4,
+        maximum: 100_000,
+        description:
+          'Summarise each series over the whole step range in at most this many points (a chart asks for about 4 per pixel column): the range is cut into maxPoints/4 equal step buckets and each keeps its first, last, lowest and highest point with their exact values, so first and last points and extremes survive. A series with no more points than this comes back whole. Adds `total` to each series.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -103,6 +111,7 @@ export const MetricsQuery = Type.Object(
 export const MetricSeries = Type.Object({
   name: Type.String(),
   points: Type.Array(Type.Object({ step: Type.Number(), value: Type.Union([Type.Number(), Type.Null()], { description: 'null where the stored value is NaN or ±Infinity (a diverged loss), which JSON cannot carry' }) })),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'With maxPoints: the points the series has in the range (more than `points` holds when summarised)' })),
 })
 export const MetricsView = Type.Object({
   jobId: Type.String(),

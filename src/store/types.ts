@@ -154,6 +154,8 @@ export interface MetricPoint {
 export interface MetricSeries {
   name: string
   points: { step: number; value: number }[]
+  /** With `maxPoints`: how many points the series has in the range (points holds a summary when more). */
+  total?: number
 }
 
 export interface MetricQuery {
@@ -164,6 +166,11 @@ export interface MetricQuery {
   stepTo?: number
   /** Points per series, lowest steps first. Default 10,000, at most 100,000. */
   limit?: number
+  /**
+   * At most this many points per series (4 or more) summarising the whole range instead of
+   * cutting it at `limit` (which then does not apply): see downsampleSql in metrics.ts.
+   */
+  maxPoints?: number
 }
 
 export interface Artifact {

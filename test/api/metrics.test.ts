@@ -108,3 +108,70 @@ t.test('a real finished sample job: the route answers for it (sampling logs no s
   // The worker did not disturb the metrics seeded on the first job while it ran.
   t.strictSame((await metrics('?name=val/loss')).series, [{ name: 'val/loss', points: points(val) }])
 })
+
+// The summary a chart asks for (maxPoints): checked against the definition, worked out here from
+// the seeded points: floor(maxPoints / 4) equal step buckets over the range, each keeping its
+// first, last, lowest and highest point (ties: the earliest step), the values exactly as stored.
+function expectedSummary(seeded: { step: number; value: number }[], maxPoints: number) {
+  if (seeded.length <= maxPoints) return seeded
+  const buckets = Math.floor(maxPoints / 4)
+  const lo = seeded[0].step
+  const hi = seeded[seeded.length - 1].step
+  const groups = new Map<number, { step: number; value: number }[]>()
+  for (const p of seeded) {
+    const b = Math.floor(((p.step - lo) * buckets) / (hi - lo + 1))
+    groups.set(b, [...(groups.get(b) ?? []), p])
+  }
+  const keep = new Set<number>()
+  for (const g of groups.values()) {
+    const numbers = g.filter((p) => !Number.isNaN(p.value))
+    const low = numbers.length ? numbers.reduce((a, p) => (p.value < a.value ? p : a)) : g[0]
+    keep.add(g[0].step).add(g[g.length - 1].step).add(low.step)
+    if (numbers.length) keep.add(numbers.reduce((a, p) => (p.value > a.value ? p : a)).step)
+  }
+  return seeded.filter((p) => keep.has(p.step))
+}
+
+t.test('maxPoints: a bounded summary keeping first, last, lowest and highest per bucket', async (t) => {
+  // 2,000 steps of a noisy decaying loss with one spike and one dip, values rounded so that
+  // buckets have ties; a constant series; a short one; a diverged one (NaN from step 1,500).
+  let seed = 7
+  const rand = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646
+  const wave = Array.from({ length: 2000 }, (_, i) => ({ name: 'sum/wave', step: 3 + i * 5, value: Math.round((4 * Math.exp(-i / 600) + rand()) * 20) / 20 }))
+  wave[777].value = 40
+  wave[1234].value = -3
+  const flat = Array.from({ length: 2000 }, (_, i) => ({ name: 'sum/flat', step: i, value: 0.5 }))
+  const short = Array.from({ length: 30 }, (_, i) => ({ name: 'sum/short', step: i * 100, value: i }))
+  const nan = Array.from({ length: 2000 }, (_, i) => ({ name: 'sum/nan', step: i, value: i >= 1500 ? NaN : Math.sin(i / 30) }))
+  await store.metrics.record(job.id, [...wave, ...flat, ...short, ...nan])
+  const asJson = (s: { step: number; value: number }[]) => s.map((p) => ({ step: p.step, value: Number.isFinite(p.value) ? p.value : null }))
+
+  for (const maxPoints of [4, 50, 203, 1000]) {
+    const body = await metrics(`?name=sum/wave,sum/flat,sum/short,sum/nan&maxPoints=${maxPoints}`)
+    t.strictSame(body.series.map((s) => s.name), ['sum/flat', 'sum/nan', 'sum/short', 'sum/wave'])
+    for (const [s, seeded] of [[body.series[0], flat], [body.series[1], nan], [body.series[2], short], [body.series[3], wave]] as const) {
+      t.equal(s.total, seeded.length, `${s.name} at ${maxPoints}: total is every point in the range`)
+      t.ok(s.points.length <= maxPoints, `${s.name} at ${maxPoints}: ${s.points.length} points, at most ${maxPoints}`)
+      t.strictSame(s.points, asJson(expectedSummary(seeded, maxPoints)), `${s.name} at ${maxPoints}: each bucket's first, last, lowest and highest, exact`)
+      t.strictSame([s.points[0].step, s.points[s.points.length - 1].step], [seeded[0].step, seeded[seeded.length - 1].step], 'first and last point kept')
+    }
+    const wavePoints = body.series[3].points
+    t.ok(wavePoints.some((p) => p.value === 40) && wavePoints.some((p) => p.value === -3), 'the spike and the dip survive')
+  }
+  const flatSummary = (await metrics('?name=sum/flat&maxPoints=40')).series[0].points
+  t.equal(flatSummary.length, 20, 'a constant series: first and last of each of 10 buckets (ties keep the earliest)')
+
+  // Zooming in: a step range summarised on its own, whole once it fits; limit does not cut it.
+  const zoom = await metrics('?name=sum/wave&stepFrom=5000&stepTo=5999&maxPoints=400&limit=10')
+  const inRange = wave.filter((p) => p.step >= 5000 && p.step <= 5999)
+  t.equal(zoom.series[0].total, inRange.length)
+  t.strictSame(zoom.series[0].points, asJson(inRange), 'a range with no more points than maxPoints: every point')
+  const wider = await metrics('?name=sum/wave&stepFrom=1000&stepTo=8000&maxPoints=100')
+  t.strictSame(wider.series[0].points, asJson(expectedSummary(wave.filter((p) => p.step >= 1000 && p.step <= 8000), 100)))
+
+  for (const query of ['?maxPoints=3', '?maxPoints=2.5', '?maxPoints=100001', '?maxPoints=many']) {
+    const res = await api.get(`/v1/jobs/${job.id}/metrics${query}`)
+    t.equal(res.status, 400, query)
+    t.ok(res.body.error.details.some((d: { path: string }) => d.path === '/querystring/maxPoints'), `${query} names maxPoints`)
+  }
+})

@@ -30,7 +30,11 @@ interface ReplayData {
 /** What the dashboard's charts publish (web/src/components/chart.tsx, plot.tsx). */
 declare global {
   interface Window {
-    __fsdfm?: { charts: Record<string, { series: { label: string; points: number; last: number | null }[]; log: boolean }>; plots?: Record<string, PlotData>; replay?: Record<string, ReplayData> }
+    __fsdfm?: {
+      charts: Record<string, { series: { label: string; points: number; total: number; last: number | null }[]; zoom: { from: number; to: number; points: number } | null; log: boolean }>
+      plots?: Record<string, PlotData>
+      replay?: Record<string, ReplayData>
+    }
   }
 }
 
@@ -136,6 +140,49 @@ t.test('a training job submitted from the page reaches succeeded with its loss c
   t.ok(await page.getByRole('button', { name: /Download checkpoint\.pt/ }).count(), 'artifacts listed for download')
   t.ok(await page.getByRole('button', { name: 'Delete' }).count(), 'a superuser may delete it')
   await shot(page, 'job')
+})
+
+t.test('a long curve is drawn from a summary sized to the screen, and a zoom fetches its range whole', async (t) => {
+  // 30,000 steps (as a long run logs them) with one spike, on the dataset job: no page below shows it.
+  const steps = 30_000
+  const value = (step: number) => (step === 12_345 ? 50 : 3 + Math.sin(step / 40))
+  for (let from = 1; from <= steps; from += 10_000) {
+    await svc.store.metrics.record(datasetId, Array.from({ length: 10_000 }, (_, i) => ({ name: 'long/wave', step: from + i, value: value(from + i) })))
+  }
+  await page.goto(`${base}/#/jobs/${datasetId}`)
+  await page.reload()
+  const drawn = await page.waitForFunction(() => {
+    const c = window.__fsdfm?.charts['long/wave']
+    return c && c.series[0].total === 30_000 ? c : null
+  }, undefined, { timeout: 30_000 })
+  const summary = (await drawn.jsonValue())!
+  // A 1280-pixel window asks for 2 × 1280 points per series (web/src/components/metrics.ts).
+  t.ok(summary.series[0].points > 100 && summary.series[0].points <= 2560, `${summary.series[0].points} points drawn for 30,000`)
+  t.equal(summary.series[0].last, value(steps), 'the last point is the stored one')
+  const api1 = await api.get(`/v1/jobs/${datasetId}/metrics?name=long/wave&maxPoints=2560`)
+  t.equal(api1.body.series[0].points.length, summary.series[0].points, 'the chart draws the summary the api gave')
+  t.ok(api1.body.series[0].points.some((p: { value: number }) => p.value === 50), 'the spike is in it')
+
+  // Drag across 40 pixels of the plot: about 2,000 steps, few enough to come back whole.
+  const over = page.locator('figure[data-chart="long/wave"] .u-over')
+  const box = (await over.boundingBox())!
+  await page.mouse.move(box.x + 200, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + 240, box.y + box.height / 2, { steps: 5 })
+  await page.mouse.up()
+  const zoomed = await page.waitForFunction(() => window.__fsdfm?.charts['long/wave'].zoom ?? null, undefined, { timeout: 30_000 })
+  const zoom = (await zoomed.jsonValue())!
+  t.ok(zoom.to - zoom.from > 500 && zoom.to - zoom.from < 5000, `zoomed to steps ${zoom.from}–${zoom.to}`)
+  t.equal(zoom.points, zoom.to - zoom.from + 1, 'every step of the zoomed range is drawn')
+  // Double-click zooms out to the summary again.
+  await over.dblclick()
+  await page.waitForFunction(() => window.__fsdfm?.charts['long/wave'].zoom === null)
+
+  // ?points=all draws every point, as the page did before summaries.
+  await page.goto(`${base}/#/jobs/${datasetId}?points=all`)
+  await page.reload()
+  await page.waitForFunction(() => window.__fsdfm?.charts['long/wave']?.series[0].points === 30_000, undefined, { timeout: 30_000 })
+  t.pass('every point with ?points=all')
 })
 
 t.test('a sample job from the page: its texts side by side, the prompt highlighted', async (t) => {

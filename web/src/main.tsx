@@ -72,7 +72,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
   const [page = 'jobs', id] = route.parts
   const nav = NAV.filter(([p]) => p !== 'ops' || session.me.superuser)
   let body
-  if (page === 'jobs' && id) body = <JobPage key={id} id={id} />
+  if (page === 'jobs' && id) body = <JobPage key={`${id}?${route.query.get('points')}`} id={id} allPoints={route.query.get('points') === 'all'} />
   else if (page === 'compare') body = <ComparePage ids={(route.query.get('ids') ?? '').split(',').filter(Boolean)} />
   else if (page === 'sweeps' && id) body = <SweepPage key={id} id={id} />
   else if (page === 'sweeps') body = <SweepsPage />

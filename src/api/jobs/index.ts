@@ -211,7 +211,8 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['jobs'],
         operationId: 'getJobMetrics',
         summary: 'Metric time series of a job',
-        description: '`names` lists every metric the job has logged; `series` holds the points of those `name` selects (all without it).',
+        description:
+          '`names` lists every metric the job has logged; `series` holds the points of those `name` selects (all without it). With `maxPoints` each series is summarised over the step range for a chart (see the parameter) instead of cut at `limit`.',
         params: IdParams,
         querystring: MetricsQuery,
         response: { 200: MetricsView, ...errors(400, 404) },
@@ -222,9 +223,9 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!job) throw notFound(`job ${request.params.id}`)
       const q = request.query
       const names = q.name ? q.name.split(',').map((s) => s.trim()).filter(Boolean) : undefined
-      const [series, logged] = await Promise.all([store.metrics.query(job.id, { names, stepFrom: q.stepFrom, stepTo: q.stepTo, limit: q.limit }), store.metrics.names(job.id)])
+      const [series, logged] = await Promise.all([store.metrics.query(job.id, { names, stepFrom: q.stepFrom, stepTo: q.stepTo, limit: q.limit, maxPoints: q.maxPoints }), store.metrics.names(job.id)])
       // The store keeps NaN and ±Infinity; JSON has neither (and the serializer throws on NaN).
-      const finite = series.map((s) => ({ name: s.name, points: s.points.map((p) => ({ step: p.step, value: Number.isFinite(p.value) ? p.value : null })) }))
+      const finite = series.map((s) => ({ ...s, points: s.points.map((p) => ({ step: p.step, value: Number.isFinite(p.value) ? p.value : null })) }))
       return { jobId: job.id, names: logged, series: finite }
     },
   )

@@ -7,8 +7,8 @@ import { useApp } from '../context.ts'
 import { ago, bytes, duration, errorText, shortId } from '../format.ts'
 import { go, href } from '../router.ts'
 import { can } from '../session.ts'
-import { Chart } from '../components/chart.tsx'
-import { addPoint, loadMetrics, type MetricMap } from '../components/metrics.ts'
+import { Chart, type ZoomLoader } from '../components/chart.tsx'
+import { addPoint, loadMetrics, screenPoints, type MetricMap } from '../components/metrics.ts'
 import { ProgressBar, StateBadge } from '../components/state.tsx'
 import { Samples } from '../components/samples.tsx'
 import { Report } from '../components/report.tsx'
@@ -33,13 +33,13 @@ function useFrameTick(): [number, () => void] {
   ]
 }
 
-export function Curves({ metrics, tick, prefix = '' }: { metrics: MetricMap; tick: number; prefix?: string }) {
+export function Curves({ metrics, tick, prefix = '', zoom }: { metrics: MetricMap; tick: number; prefix?: string; zoom?: (name: string) => ZoomLoader }) {
   const names = [...metrics.keys()].sort()
   if (!names.length) return <p class="muted">No metrics logged.</p>
   return (
     <div class="charts">
       {names.map((name) => (
-        <Chart key={name} id={`${prefix}${name}`} title={name} series={[{ label: name, ...metrics.get(name)! }]} version={tick} />
+        <Chart key={name} id={`${prefix}${name}`} title={name} series={[{ label: name, ...metrics.get(name)! }]} version={tick} zoom={zoom?.(name)} />
       ))}
     </div>
   )
@@ -143,7 +143,12 @@ function LogTail({ lines, tick }: { lines: string[]; tick: number }) {
   )
 }
 
-export function JobPage({ id }: { id: string }) {
+/**
+ * A job's page. Its curves are summaries sized to the screen (metrics.ts), detailed when zoomed;
+ * `allPoints` (#/jobs/ID?points=all) loads every point instead, as the page did before summaries
+ * (the render benchmark times both).
+ */
+export function JobPage({ id, allPoints = false }: { id: string; allPoints?: boolean }) {
   const { session } = useApp()
   const [job, setJob] = useState<Job | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -160,7 +165,7 @@ export function JobPage({ id }: { id: string }) {
       })
     void (async () => {
       try {
-        const [, loaded] = await Promise.all([refetch(), loadMetrics(session.client, id)])
+        const [, loaded] = await Promise.all([refetch(), loadMetrics(session.client, id, allPoints ? {} : { maxPoints: screenPoints() })])
         metrics.current = loaded
         bump()
         // The whole history first (state, progress, log, metric), then live events until the job ends.
@@ -185,6 +190,10 @@ export function JobPage({ id }: { id: string }) {
 
   if (error) return <p role="alert" class="error">{error}</p>
   if (!job) return <p class="loading">Loading…</p>
+  const zoomLoader =
+    (name: string): ZoomLoader =>
+    (from, to) =>
+      loadMetrics(session.client, id, { names: [name], from, to, maxPoints: screenPoints() }).then((m) => m.get(name) ?? null)
   const member = can(session.me, job.project, 'member')
   const act = async (what: 'cancel' | 'delete') => {
     setActionError(null)
@@ -257,7 +266,7 @@ export function JobPage({ id }: { id: string }) {
       )}
       <section aria-labelledby="curves-h">
         <h2 id="curves-h">Metrics</h2>
-        <Curves metrics={metrics.current} tick={tick} />
+        <Curves metrics={metrics.current} tick={tick} zoom={allPoints ? undefined : zoomLoader} />
       </section>
       {job.kind === 'sample' && <Samples job={job} />}
       {report && <Report report={report} />}
