@@ -191,6 +191,8 @@ async function main() {
     graphs.forEach((g, i) => {
       if (g.error || !g.series) throw new Error(`the graph of ${queries[i]} is empty: ${g.error}`)
     })
+    // The fixed navigation bar would be drawn over the middle of a full-page shot.
+    await page.addStyleTag({ content: '.navbar.fixed-top { position: absolute !important; }' })
     await page.waitForTimeout(300)
     await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
     say(`${SHOTS}/${name}.png: ${titles.join(', ')} (${graphs.map((g) => g.series).join(', ')} series)`)
