@@ -1,17 +1,13 @@
 // GET /metrics as Prometheus sees it: a real Prometheus server (Debian's `prometheus`; scripts/
-// test.sh installs it) scrapes the test service every second with the deployment's own scrape
-// config (docker/prometheus.yml: bearer token from a file), and PromQL over its HTTP API must
-// find the job this test ran. Before that, a direct scrape: every documented metric is served,
-// and with authentication on only a superuser or a project admin may read them.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// test.sh installs it; ./prometheus-server.ts starts it) scrapes the test service every second
+// with the deployment's own scrape config (docker/prometheus.yml: bearer token from a file), and
+// PromQL over its HTTP API must find the job this test ran. Before that, a direct scrape: every
+// documented metric is served, and with authentication on only a superuser or a project admin
+// may read them.
 import t from 'tap'
-import { parse, stringify } from 'yaml'
 import { DEFAULT_METRIC_PREFIXES, METRIC_NAMES } from '../../src/api/prometheus/metrics.ts'
 import { eventually, startTestService, tinySample } from '../helpers.ts'
+import { prometheusMissing, shippedConfig, startPrometheus } from './prometheus-server.ts'
 
 const ADMIN = 'fsdfm_prometheus_test_superuser_token'
 const svc = await startTestService(t, { env: { FSDFM_AUTH: 'on', FSDFM_ADMIN_TOKEN: ADMIN, FSDFM_RATE_LIMIT: '0' } })
@@ -62,65 +58,14 @@ t.test('a direct scrape: who may read it, and every metric is there', async (t) 
   t.match(text, /^fsdfm_job_submission_refusals_total\{code="invalid_request"\} 1$/m, 'and one with a bad field: invalid_request')
 })
 
-/** A free TCP port on the loopback address. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-const noPrometheus = spawnSync('sh', ['-c', 'command -v prometheus']).status !== 0
-const skip = noPrometheus ? 'prometheus is not installed: apt-get install prometheus (scripts/test.sh does)' : false
+const skip = prometheusMissing()
 
 t.test('a real Prometheus scrapes the service and answers PromQL over it', { skip }, async (t) => {
   // The deployment's scrape config, pointed at this service, every second, with a token file.
-  const dir = mkdtempSync(join(tmpdir(), 'fsdfm-prometheus-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  writeFileSync(join(dir, 'token'), ADMIN)
-  const config = parse(readFileSync('docker/prometheus.yml', 'utf8'))
-  config.global = { ...config.global, scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' }
-  const job = config.scrape_configs[0]
-  t.equal(job.authorization.credentials_file, '/run/secrets/admin-token', 'the shipped config reads the token compose mounts')
-  job.authorization.credentials_file = join(dir, 'token')
-  job.static_configs = [{ targets: [new URL(svc.baseUrl!).host] }]
-  writeFileSync(join(dir, 'prometheus.yml'), stringify(config))
-
-  const port = await freePort()
-  const prom: ChildProcess = spawn(
-    'prometheus',
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  let stderr = ''
-  prom.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = new Promise<void>((resolve) => prom.once('exit', () => resolve()))
-  t.teardown(async () => {
-    if (prom.exitCode === null && prom.signalCode === null) prom.kill('SIGTERM')
-    await exited
-  })
-  const base = `http://127.0.0.1:${port}`
-  const ready = await eventually(
-    () => fetch(`${base}/-/ready`).then((r) => r.ok, () => prom.exitCode !== null),
-    (ok) => ok,
-    60_000,
-  )
-  t.ok(ready && prom.exitCode === null, `Prometheus is ready${prom.exitCode === null ? '' : `; it exited: ${stderr}`}`)
-
-  const query = async (promql: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
-    const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}`)
-    const body = (await res.json()) as { status: string; data?: { result: { metric: Record<string, string>; value: [number, string] }[] }; error?: string }
-    if (body.status !== 'success') throw new Error(`${promql}: ${body.error}`)
-    return body.data!.result
-  }
-  const value = async (promql: string) => {
-    const r = await query(promql)
-    return r.length ? Number(r[0].value[1]) : null
-  }
+  t.equal(shippedConfig().scrape_configs[0].authorization.credentials_file, '/run/secrets/admin-token', 'the shipped config reads the token compose mounts')
+  const prom = await startPrometheus(t, { target: new URL(svc.baseUrl!).host, token: ADMIN })
+  t.ok(prom.ready, `Prometheus is ready${prom.ready ? '' : `; ${prom.stderr()}`}`)
+  const { query, value } = prom
 
   const sample = await root.waitFor((await root.submit(tinySample())).id)
   t.equal(sample.state, 'succeeded', 'a tiny sample job ran')
