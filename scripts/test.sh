@@ -57,6 +57,9 @@ collect() { # name, title
   cat "$log/$1"
   [ "$rc" = 0 ] || { echo "$2 failed (exit $rc)" >&2; exit "$rc"; }
 }
+# tap builds its Test class for the configured plugins (.taprc) on its first run in a checkout:
+# build it now, once, or the runs started side by side below would each rebuild it at once.
+npx tap build >/dev/null
 beside slurm npx tap test/slurm/slurm.test.ts
 beside browser npx tap test/browser/*.browser.ts
 echo "[${SECONDS} s] == python tests ($PYTHON_BIN), with the Slurm and browser tests beside them"
