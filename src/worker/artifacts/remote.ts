@@ -170,7 +170,7 @@ export class RemoteArtifactStore implements ArtifactStore {
         transfer = await this.json<Transfer>('GET', `/v1/transfers/${transfer.id}`)
         resumed++
       }
-      const body = Readable.toWeb(createReadStream(a.path, { start: transfer.offset })) as unknown as ReadableStream
+      const body = Readable.toWeb(createReadStream(a.path, { start: transfer.offset })) as ReadableStream
       const res = await this.send('PATCH', `/v1/transfers/${transfer.id}`, { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(transfer.offset) }, body)
       transfer = (await res.json()) as Transfer
       if (!transfer.complete) throw new Retryable(`the api holds ${transfer.offset} of ${size} bytes`)
